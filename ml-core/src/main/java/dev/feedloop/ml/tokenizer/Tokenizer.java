@@ -1,0 +1,31 @@
+package dev.feedloop.ml.tokenizer;
+
+/**
+ * Text ↔ token ids for one model. Implementations: {@link Llama2cTokenizer} (llama2.c
+ * {@code tok512.bin}) and {@link HuggingFaceTokenizer} ({@code tokenizer.json}).
+ *
+ * <p>{@link #encode} never adds BOS or EOS: the caller decides (the sampler prepends BOS).
+ */
+public interface Tokenizer {
+
+    /** Token ids of {@code text}, without BOS/EOS. An empty text gives an empty array. */
+    int[] encode(String text);
+
+    /** Text of {@code ids}; BOS, EOS and padding are skipped, byte tokens are joined into UTF-8. */
+    String decode(int[] ids);
+
+    /** Number of token ids, equal to the model's vocabulary size when they belong together. */
+    int vocabSize();
+
+    /** Id of the beginning-of-sequence token, or -1 when the tokenizer has none. */
+    int bosId();
+
+    /** Id of the end-of-sequence token, or -1 when the tokenizer has none. */
+    int eosId();
+
+    /**
+     * sha256 (lower-case hex) of the tokenizer's file: what a checkpoint manifest pins, because two
+     * tokenizers with the same vocabulary size can still differ.
+     */
+    String sha256();
+}
