@@ -14,6 +14,17 @@ public interface Tokenizer {
     /** Text of {@code ids}; BOS, EOS and padding are skipped, byte tokens are joined into UTF-8. */
     String decode(int[] ids);
 
+    /**
+     * Text of {@code ids} that continue an earlier text (a response after its prompt, the next chunk
+     * of a stream): like {@link #decode} but nothing that only belongs at the start of a text is
+     * removed, so for a non-empty {@code a}, {@code decode(a) + decodeContinuation(b)} equals {@code decode(a ++ b)} when the
+     * split does not cut a character. The default suits tokenizers without a start-of-text rule;
+     * {@link Llama2cTokenizer} overrides it because of the SentencePiece dummy prefix.
+     */
+    default String decodeContinuation(int[] ids) {
+        return decode(ids);
+    }
+
     /** Number of token ids, equal to the model's vocabulary size when they belong together. */
     int vocabSize();
 
