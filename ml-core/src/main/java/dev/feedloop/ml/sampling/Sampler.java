@@ -162,8 +162,11 @@ public final class Sampler {
         for (int r = 0; r < b; r++) {
             int[] tokens = Arrays.copyOf(out[r], produced[r]);
             int[] visible = reasons[r] == FinishReason.EOS ? Arrays.copyOf(tokens, tokens.length - 1) : tokens;
+            // After BOS alone the text starts fresh; after a real prompt it continues it (keeps its leading space).
+            boolean continuesText = rows[r].length > 1 || rows[r][0] != tokenizer.bosId();
+            String text = continuesText ? tokenizer.decodeContinuation(visible) : tokenizer.decode(visible);
             result.add(new Generation(r / k, r % k, rows[r].clone(), tokens, Arrays.copyOf(lps[r], produced[r]),
-                    tokenizer.decode(visible), reasons[r]));
+                    text, reasons[r]));
         }
         return result;
     }
