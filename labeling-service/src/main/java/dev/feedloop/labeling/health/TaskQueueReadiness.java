@@ -1,0 +1,30 @@
+package dev.feedloop.labeling.health;
+
+import dev.feedloop.labeling.task.TaskQueue;
+import io.smallrye.health.api.AsyncHealthCheck;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Readiness: the task queue exists and reports its size. Broker connectivity of the three
+ * channels is reported by SmallRye Reactive Messaging's own readiness check beside this one.
+ */
+@Readiness
+@ApplicationScoped
+public class TaskQueueReadiness implements AsyncHealthCheck {
+
+    @Inject
+    TaskQueue queue;
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        return Uni.createFrom().item(() -> HealthCheckResponse.named("task-queue").up()
+                .withData("rollouts", queue.rolloutCount())
+                .withData("open-tasks", queue.openTasks().size())
+                .withData("feedback-events", queue.feedbackCount())
+                .build());
+    }
+}
