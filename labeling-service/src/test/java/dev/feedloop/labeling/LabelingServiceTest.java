@@ -26,6 +26,7 @@ import dev.feedloop.contracts.labeling.v1.SubmitFeedbackResponse;
 import dev.feedloop.contracts.labeling.v1.Task;
 import dev.feedloop.kafka.KafkaTestResource;
 import dev.feedloop.labeling.task.OpenTask;
+import dev.feedloop.labeling.task.ReplayTracker;
 import dev.feedloop.labeling.task.TaskQueue;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -41,6 +42,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,6 +61,14 @@ class LabelingServiceTest {
 
     @Inject
     TaskQueue queue;
+
+    @Inject
+    ReplayTracker replay;
+
+    @BeforeEach
+    void replayed() {
+        await().atMost(WAIT).until(replay::caughtUp);  // calls are refused (UNAVAILABLE) until then
+    }
 
     private LabelingGrpc.LabelingBlockingStub as(String token) {
         Metadata headers = new Metadata();

@@ -5,6 +5,7 @@ import dev.feedloop.labeling.feedback.FeedbackIntake;
 import dev.feedloop.labeling.feedback.FeedbackPublisher;
 import dev.feedloop.labeling.feedback.FeedbackValidator;
 import dev.feedloop.labeling.feedback.UserIdHasher;
+import dev.feedloop.labeling.task.ReplayTracker;
 import dev.feedloop.labeling.task.TaskQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -23,6 +24,12 @@ public class LabelingBeans {
 
     @Produces
     @ApplicationScoped
+    ReplayTracker replayTracker() {
+        return new ReplayTracker();
+    }
+
+    @Produces
+    @ApplicationScoped
     TokenAuthenticator authenticator(LabelingConfig config) {
         return new TokenAuthenticator(config.auth().annotatorTokens(), config.auth().productionToken(),
                 config.auth().simulatedAnnotators().orElse(Set.of()));
@@ -30,9 +37,9 @@ public class LabelingBeans {
 
     @Produces
     @ApplicationScoped
-    FeedbackIntake intake(LabelingConfig config, TaskQueue queue, FeedbackPublisher publisher) {
+    FeedbackIntake intake(LabelingConfig config, TaskQueue queue, FeedbackPublisher publisher, ReplayTracker replay) {
         return new FeedbackIntake(queue, new FeedbackValidator(config.maxCommentChars(), config.maxCategoryChars()),
-                new UserIdHasher(config.userIdHashKey()), publisher);
+                new UserIdHasher(config.userIdHashKey()), publisher, replay::caughtUp);
     }
 
     @Produces

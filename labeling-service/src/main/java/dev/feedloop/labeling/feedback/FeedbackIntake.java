@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * The labeling use cases behind both gRPC and REST: lease the next task, submit feedback.
@@ -31,17 +32,25 @@ public final class FeedbackIntake {
     private final FeedbackValidator validator;
     private final UserIdHasher hasher;
     private final FeedbackPublisher publisher;
+    private final BooleanSupplier replayed;
     private final ConcurrentMap<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
 
-    public FeedbackIntake(TaskQueue queue, FeedbackValidator validator, UserIdHasher hasher, FeedbackPublisher publisher) {
+    /**
+     * @param replayed whether the queue has replayed its topics; until then every call is UNAVAILABLE,
+     *                 since the queue cannot yet tell a duplicate or a closed task
+     */
+    public FeedbackIntake(TaskQueue queue, FeedbackValidator validator, UserIdHasher hasher, FeedbackPublisher publisher,
+                          BooleanSupplier replayed) {
         this.queue = queue;
         this.validator = validator;
         this.hasher = hasher;
         this.publisher = publisher;
+        this.replayed = replayed;
     }
 
     /** Leases the next task to an annotator; the production token may not ask for tasks. */
     public Optional<Task> next(Caller caller, Instant now) {
+        requireReplayed();
         if (caller.isProduction()) {
             throw new FeedbackError(FeedbackError.Code.PERMISSION_DENIED, "authorization",
                     "the production token cannot take labeling tasks");
@@ -52,6 +61,7 @@ public final class FeedbackIntake {
     /** Validates, deduplicates and publishes one submission; returns after the broker's acknowledgement. */
     public Result submit(Caller caller, SubmitFeedbackRequest request, Instant now) {
         validator.checkShape(request);
+        requireReplayed();
         String eventId = request.getEventId();
         if (queue.seen(eventId)) {
             return new Result(eventId, true);
@@ -84,6 +94,13 @@ public final class FeedbackIntake {
             throw e instanceof FeedbackError ? e : unavailable(eventId, e);
         } finally {
             inFlight.remove(eventId, mine);
+        }
+    }
+
+    private void requireReplayed() {
+        if (!replayed.getAsBoolean()) {
+            throw new FeedbackError(FeedbackError.Code.UNAVAILABLE, "",
+                    "the labeling queue is still replaying its topics after a start; retry shortly");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.feedloop.labeling.messaging;
 
 import dev.feedloop.contracts.events.v1.FeedbackRecorded;
 import dev.feedloop.contracts.kafka.ProtobufDeserializer;
+import dev.feedloop.labeling.task.ReplayTracker;
 import dev.feedloop.labeling.task.TaskQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,8 +21,15 @@ public class FeedbackConsumer {
     @Inject
     TaskQueue queue;
 
+    @Inject
+    ReplayTracker replay;
+
     @Incoming("feedback-in")
     public void onFeedback(ConsumerRecord<String, byte[]> record) {
-        queue.record(ProtobufDeserializer.parse(FeedbackRecorded.parser(), record.value(), record.headers()));
+        try {
+            queue.record(ProtobufDeserializer.parse(FeedbackRecorded.parser(), record.value(), record.headers()));
+        } finally {
+            replay.consumed(record.topic(), record.partition(), record.offset());  // a dead letter counts as handled
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.feedloop.labeling.messaging;
 
 import dev.feedloop.contracts.events.v1.RolloutGenerated;
 import dev.feedloop.contracts.kafka.ProtobufDeserializer;
+import dev.feedloop.labeling.task.ReplayTracker;
 import dev.feedloop.labeling.task.TaskQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,8 +20,15 @@ public class RolloutConsumer {
     @Inject
     TaskQueue queue;
 
+    @Inject
+    ReplayTracker replay;
+
     @Incoming("rollouts-in")
     public void onRollout(ConsumerRecord<String, byte[]> record) {
-        queue.offer(ProtobufDeserializer.parse(RolloutGenerated.parser(), record.value(), record.headers()));
+        try {
+            queue.offer(ProtobufDeserializer.parse(RolloutGenerated.parser(), record.value(), record.headers()));
+        } finally {
+            replay.consumed(record.topic(), record.partition(), record.offset());  // a dead letter counts as handled
+        }
     }
 }

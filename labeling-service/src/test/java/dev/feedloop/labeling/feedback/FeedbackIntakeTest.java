@@ -27,13 +27,14 @@ class FeedbackIntakeTest {
     private final TaskQueue queue = new TaskQueue(1, Duration.ofMinutes(1), false);
     private final List<FeedbackRecorded> published = new ArrayList<>();
     private boolean brokerDown;
+    private boolean replayed = true;
     private final FeedbackIntake intake = new FeedbackIntake(queue, new FeedbackValidator(100, 20),
             new UserIdHasher("test-key-0123456789abcdef"), event -> {
                 if (brokerDown) {
                     throw new IllegalStateException("not acknowledged");
                 }
                 published.add(event);
-            });
+            }, () -> replayed);
 
     private static SubmitFeedbackRequest score(String eventId) {
         return SubmitFeedbackRequest.newBuilder().setEventId(eventId).setRolloutId("r").setComment("nice")
@@ -84,6 +85,17 @@ class FeedbackIntakeTest {
         brokerDown = false;
         assertFalse(intake.submit(alice, score("e3"), NOW).duplicate(), "the retry is not a duplicate");
         assertEquals(1, published.size());
+    }
+
+    @Test
+    void nothingIsServedBeforeTheTopicsAreReplayed() {
+        queue.offer(rollout("r", 2, Source.CURATED));
+        replayed = false;
+        Caller alice = new Caller("alice", Source.ANNOTATOR);
+        assertEquals(FeedbackError.Code.UNAVAILABLE, assertThrows(FeedbackError.class, () -> intake.next(alice, NOW)).code());
+        assertEquals(FeedbackError.Code.UNAVAILABLE, assertThrows(FeedbackError.class,
+                () -> intake.submit(alice, score("e4"), NOW)).code());
+        assertTrue(published.isEmpty());
     }
 
     @Test
