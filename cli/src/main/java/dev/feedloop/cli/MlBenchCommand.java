@@ -93,11 +93,13 @@ final class MlBenchCommand implements Callable<Integer> {
 
     static void printTable(PrintWriter w, String machine, List<BenchResult> results) {
         w.println(machine);
-        w.printf(Locale.ROOT, "%-12s %-34s %12s %-9s %s%n", "model", "measurement", "median", "unit", "vs peer (same run)");
+        w.printf(Locale.ROOT, "%-12s %-38s %10s %-9s %s%n", "model", "measurement", "median", "unit", "vs peer (same run)");
         for (BenchResult b : results) {
-            String vs = b.peer() == null ? "" : String.format(Locale.ROOT, "%.2f× %s", b.ratio(), b.peer());
+            String vs = b.peer() == null ? ""
+                    : Double.isNaN(b.ratio()) ? "vs " + b.peer()
+                    : String.format(Locale.ROOT, "%.2f× %s", b.ratio(), b.peer());
             String note = b.note().isEmpty() ? "" : "  [" + b.note() + "]";
-            w.printf(Locale.ROOT, "%-12s %-34s %12s %-9s %s%s%n", b.model(), b.name(), format(b.median()), b.unit(), vs, note);
+            w.printf(Locale.ROOT, "%-12s %-38s %10s %-9s %s%s%n", b.model(), b.name(), format(b.median()), b.unit(), vs, note);
         }
     }
 

@@ -58,7 +58,6 @@ final class MlBenchmark {
     private final int newTokens;
     private final boolean quick;
     private final PrintWriter log;
-    private double matmulGflops = Double.NaN;
 
     MlBenchmark(int repeats, int newTokens, boolean quick, PrintWriter log) {
         this.repeats = repeats;
@@ -88,7 +87,6 @@ final class MlBenchmark {
         log.println("machine: " + machine());
         BenchResult matmul = matmul();
         results.add(matmul);
-        matmulGflops = matmul.median();
         Llama2cTokenizer tokenizer = Llama2cTokenizer.load(Home.dir().resolve(GenerateCommand.DEFAULT_TOKENIZER));
         for (String name : models) {
             try (NDManager manager = NDManager.newBaseManager()) {
@@ -107,18 +105,15 @@ final class MlBenchmark {
     BenchResult matmul() {
         int n = 1024;
         int perRepeat = 10;
-        double flop = 2.0 * n * n * n * perRepeat;
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray a = m.randomNormal(new Shape(n, n));
             NDArray b = m.randomNormal(new Shape(n, n));
-            double[] r = time("matmul", () -> {
-                for (int i = 0; i < perRepeat; i++) {
-                    try (NDArray c = a.matMul(b)) {
-                        c.getShape(); // computed eagerly; closing frees it at once
-                    }
-                }
-                return flop / 1e9;
-            }, Math.max(repeats, 10));
+            matmulGflops(a, b, perRepeat); // warm-up
+            double[] r = new double[Math.max(repeats, 10)];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = matmulGflops(a, b, perRepeat);
+            }
+            log.printf(Locale.ROOT, "  %-40s median %s%n", "matmul", MlBenchCommand.format(BenchResult.median(r)));
             return BenchResult.of("machine", "fp32 matmul 1024²", "GFLOP/s", r, "");
         }
     }
@@ -136,15 +131,7 @@ final class MlBenchmark {
         out.add(BenchResult.of(name, "decode b=16 vs b=1, kv-cache", "tokens/s", b16Cache.repeats(), "")
                 .comparedWith(b1Cache));
         out.add(score(name, model));
-        BenchResult train = train(name, model);
-        out.add(train);
-        double[] mfu = new double[train.repeats().length];
-        for (int i = 0; i < mfu.length; i++) {
-            mfu[i] = 100 * 6.0 * model.parameterCount() * train.repeats()[i] / (matmulGflops * 1e9);
-        }
-        out.add(new BenchResult(name, "train MFU = 6·N·tokens/s ÷ matmul", "% MFU", mfu, BenchResult.median(mfu),
-                "fp32 matmul 1024²", Double.NaN,
-                String.format(Locale.ROOT, "%.1f GFLOP/s of %.1f", 6.0 * model.parameterCount() * train.median() / 1e9, matmulGflops)));
+        out.addAll(List.of(train(name, model)));
         return out;
     }
 
@@ -185,20 +172,54 @@ final class MlBenchmark {
         return BenchResult.of(name, "score b=16 T=128 (teacher-forced)", "tokens/s", r, "");
     }
 
-    /** SupervisedStep on B=16 sequences of T=128: forward, backward, AdamW. */
-    private BenchResult train(String name, LlamaModel model) {
+    /**
+     * SupervisedStep on B=16 sequences of T=128: forward, backward, AdamW. Each timed step is
+     * paired with a matmul measurement taken just before it, so that the MFU of that step is
+     * computed against the peak the cores gave at that moment (the machine may be shared).
+     */
+    private BenchResult[] train(String name, LlamaModel model) {
         List<int[]> batch = randomSequences(model.config().vocabSize(), 3);
         model.setTrainable(true);
-        try (AdamW adam = AdamW.withLearningRate(model.parameters(), model.manager(), 1e-4)) {
+        try (AdamW adam = AdamW.withLearningRate(model.parameters(), model.manager(), 1e-4);
+                NDManager m = NDManager.newBaseManager()) {
             SupervisedStep step = new SupervisedStep(model, adam);
-            double[] r = time(name + " train", () -> {
+            NDArray a = m.randomNormal(new Shape(1024, 1024));
+            NDArray b = m.randomNormal(new Shape(1024, 1024));
+            step.step(batch); // warm-up
+            double[] rates = new double[repeats];
+            double[] peaks = new double[repeats];
+            double[] mfu = new double[repeats];
+            for (int i = 0; i < repeats; i++) {
+                peaks[i] = matmulGflops(a, b, 5);
+                long start = System.nanoTime();
                 step.step(batch);
-                return (double) BATCH * SEQUENCE;
-            }, repeats);
-            return BenchResult.of(name, "train step b=16 T=128 (fwd+bwd+AdamW)", "tokens/s", r, "");
+                rates[i] = (double) BATCH * SEQUENCE / ((System.nanoTime() - start) / 1e9);
+                mfu[i] = 100 * 6.0 * model.parameterCount() * rates[i] / (peaks[i] * 1e9);
+            }
+            log.printf(Locale.ROOT, "  %-40s median %s (MFU %.1f%%)%n", name + " train",
+                    MlBenchCommand.format(BenchResult.median(rates)), BenchResult.median(mfu));
+            BenchResult train = BenchResult.of(name, "train step b=16 T=128 (fwd+bwd+AdamW)", "tokens/s", rates, "");
+            BenchResult peak = BenchResult.of(name, "fp32 matmul 1024², paired with train", "GFLOP/s", peaks, "");
+            BenchResult util = new BenchResult(name, "train MFU = 6·N·tokens/s ÷ matmul", "% MFU", mfu,
+                    BenchResult.median(mfu), peak.name(), Double.NaN, String.format(Locale.ROOT,
+                            "6·N·tokens/s = %.1f GFLOP/s; each step against the matmul measured just before it",
+                            6.0 * model.parameterCount() * train.median() / 1e9));
+            return new BenchResult[] {train, peak, util};
         } finally {
             model.setTrainable(false);
         }
+    }
+
+    /** GFLOP/s of {@code count} products of two 1024² matrices. */
+    private static double matmulGflops(NDArray a, NDArray b, int count) {
+        long n = a.getShape().get(0);
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            try (NDArray c = a.matMul(b)) {
+                c.getShape(); // computed eagerly; closing frees it at once
+            }
+        }
+        return 2.0 * n * n * n * count / ((System.nanoTime() - start) / 1e9) / 1e9;
     }
 
     /** B sequences of T tokens: BOS, then ids drawn uniformly from the non-special tokens. */
