@@ -33,7 +33,7 @@ final class MlBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--quick", description = "Fewer and shorter runs (32 new tokens, 3 repeats): a smoke test, ~1 minute.")
+    @Option(names = "--quick", description = "Shorter decoding runs (32 new tokens instead of 128): a smoke test, ~1 minute.")
     boolean quick;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
@@ -45,7 +45,7 @@ final class MlBenchCommand implements Callable<Integer> {
     int interopThreads;
 
     @Option(names = "--repeats", paramLabel = "R", defaultValue = "0",
-            description = "Timed repeats per figure, at least 3; 0 = 5 (3 with --quick).")
+            description = "Timed repeats per figure (after a warm-up), at least 3; 0 = 3 (matmul: at least 10).")
     int repeats;
 
     @Option(names = "--new-tokens", paramLabel = "M", defaultValue = "0",
@@ -61,7 +61,7 @@ final class MlBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        int r = repeats == 0 ? (quick ? 3 : 5) : repeats;
+        int r = repeats == 0 ? 3 : repeats;
         if (r < 3) {
             throw new ParameterException(spec.commandLine(), "--repeats " + repeats + " must be >= 3 (medians need 3)");
         }
@@ -81,7 +81,7 @@ final class MlBenchCommand implements Callable<Integer> {
         Path json = out != null ? out : Home.dir().resolve("target/bench/ml.json");
         Threads.configure(threads, interopThreads);
         PrintWriter w = spec.commandLine().getOut();
-        MlBenchmark bench = new MlBenchmark(r, m, quick, w);
+        MlBenchmark bench = new MlBenchmark(r, m, w);
         List<BenchResult> results = bench.run(models);
         w.println();
         printTable(w, bench.machine(), results);

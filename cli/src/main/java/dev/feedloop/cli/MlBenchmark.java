@@ -25,6 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -56,13 +60,11 @@ final class MlBenchmark {
 
     private final int repeats;
     private final int newTokens;
-    private final boolean quick;
     private final PrintWriter log;
 
-    MlBenchmark(int repeats, int newTokens, boolean quick, PrintWriter log) {
+    MlBenchmark(int repeats, int newTokens, PrintWriter log) {
         this.repeats = repeats;
         this.newTokens = newTokens;
-        this.quick = quick;
         this.log = log;
     }
 
@@ -130,6 +132,7 @@ final class MlBenchmark {
         out.add(b16Full);
         out.add(BenchResult.of(name, "decode b=16 vs b=1, kv-cache", "tokens/s", b16Cache.repeats(), "")
                 .comparedWith(b1Cache));
+        out.add(decodeStreams(name, model, tokenizer, 2).comparedWith(b16Cache));
         out.add(score(name, model));
         out.addAll(List.of(train(name, model)));
         return out;
@@ -142,7 +145,8 @@ final class MlBenchmark {
         int[] eos = new int[1];
         int[] sequences = new int[1];
         String label = String.format(Locale.ROOT, "decode b=%d %s", batch, kvCache ? "kv-cache" : "no cache");
-        double[] r = time(name + " " + label, () -> {
+        SamplingParams shortRun = params.withMaxNewTokens(Math.min(8, newTokens));
+        double[] r = time(name + " " + label, () -> sampler.generate(List.of(PROMPT), batch, shortRun), () -> {
             List<Generation> gs = sampler.generate(List.of(PROMPT), batch, params);
             long tokens = 0;
             for (Generation g : gs) {
@@ -155,6 +159,57 @@ final class MlBenchmark {
         String note = eos[0] == 0 ? newTokens + " new tokens" : String.format(Locale.ROOT,
                 "%d new tokens; %d of %d sequences stopped at EOS", newTokens, eos[0], sequences[0]);
         return BenchResult.of(name, label, "tokens/s", r, note);
+    }
+
+    /**
+     * Prototype of a batch layout for the generator: the same 16 sequences as {@code streams}
+     * independent Samplers of 16/streams sequences each, on their own Java threads, with one
+     * intra-op thread each (decoding a small model is bound by per-op overhead, which one stream
+     * cannot spread over the cores). The model's weights are shared read-only.
+     */
+    private BenchResult decodeStreams(String name, LlamaModel model, Llama2cTokenizer tokenizer, int streams) {
+        int perStream = BATCH / streams;
+        int before = Threads.intraOp();
+        Threads.setIntraOp(1);
+        ExecutorService pool = Executors.newFixedThreadPool(streams);
+        try {
+            int[] eos = new int[1];
+            String label = String.format(Locale.ROOT, "decode b=16 as %d×%d streams, 1 thread each", streams, perStream);
+            double[] r = time(name + " " + label, () -> {
+                List<Future<List<Generation>>> parts = new ArrayList<>();
+                for (int i = 0; i < streams; i++) {
+                    SamplingParams params = new SamplingParams(1.0f, 1.0f, 0, newTokens, 1 + i);
+                    parts.add(pool.submit(() -> {
+                        Threads.setIntraOp(1);
+                        return new Sampler(model, tokenizer).generate(List.of(PROMPT), perStream, params);
+                    }));
+                }
+                long tokens = 0;
+                for (Future<List<Generation>> part : parts) {
+                    for (Generation g : join(part)) {
+                        tokens += g.tokens().length;
+                        eos[0] += g.finishReason() == FinishReason.EOS ? 1 : 0;
+                    }
+                }
+                return tokens;
+            }, repeats);
+            return BenchResult.of(name, label, "tokens/s", r, "prototype; " + newTokens + " new tokens"
+                    + (eos[0] == 0 ? "" : "; " + eos[0] + " sequences stopped at EOS"));
+        } finally {
+            pool.shutdownNow();
+            Threads.setIntraOp(before);
+        }
+    }
+
+    private static <T> T join(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a decoding stream failed: " + e.getCause(), e.getCause());
+        }
     }
 
     /** Teacher-forced log-probs of B=16 sequences of T=128 (BOS + 127 response tokens), no gradient. */
@@ -239,7 +294,12 @@ final class MlBenchmark {
 
     /** One warm-up run, then {@code n} timed runs; each returns units done; the result is units/s. */
     private double[] time(String what, DoubleSupplier run, int n) {
-        run.getAsDouble();
+        return time(what, run::getAsDouble, run, n);
+    }
+
+    /** {@code warmUp} once (a shorter run that touches the same code), then {@code n} timed runs. */
+    private double[] time(String what, Runnable warmUp, DoubleSupplier run, int n) {
+        warmUp.run();
         double[] rates = new double[n];
         for (int i = 0; i < n; i++) {
             long start = System.nanoTime();
