@@ -54,6 +54,12 @@ final class MlBenchmark {
      */
     static final LlamaConfig RANDOM_10M = new LlamaConfig(384, 1024, 6, 6, 3, 512, 256, true, 10000, 1e-5);
 
+    /**
+     * The 10M model decodes at most 64 new tokens: without a cache each step reruns the whole
+     * sequence, and at 128 tokens one batch-16 run takes minutes on 2 cores.
+     */
+    static final int MAX_NEW_TOKENS_10M = 64;
+
     static final int BATCH = 16;
     static final int SEQUENCE = 128;
     static final String PROMPT = "Once upon a time";
@@ -122,24 +128,26 @@ final class MlBenchmark {
 
     private List<BenchResult> modelFigures(String name, LlamaModel model, Llama2cTokenizer tokenizer) {
         List<BenchResult> out = new ArrayList<>();
-        BenchResult b1Cache = decode(name, model, tokenizer, 1, true);
-        BenchResult b1Full = decode(name, model, tokenizer, 1, false);
-        BenchResult b16Cache = decode(name, model, tokenizer, BATCH, true);
-        BenchResult b16Full = decode(name, model, tokenizer, BATCH, false);
+        int decodeTokens = name.equals("stories260K") ? newTokens : Math.min(newTokens, MAX_NEW_TOKENS_10M);
+        BenchResult b1Cache = decode(name, model, tokenizer, 1, true, decodeTokens);
+        BenchResult b1Full = decode(name, model, tokenizer, 1, false, decodeTokens);
+        BenchResult b16Cache = decode(name, model, tokenizer, BATCH, true, decodeTokens);
+        BenchResult b16Full = decode(name, model, tokenizer, BATCH, false, decodeTokens);
         out.add(b1Cache.comparedWith(b1Full));
         out.add(b1Full);
         out.add(b16Cache.comparedWith(b16Full));
         out.add(b16Full);
         out.add(BenchResult.of(name, "decode b=16 vs b=1, kv-cache", "tokens/s", b16Cache.repeats(), "")
                 .comparedWith(b1Cache));
-        out.add(decodeStreams(name, model, tokenizer, 2).comparedWith(b16Cache));
+        out.add(decodeStreams(name, model, tokenizer, 2, decodeTokens).comparedWith(b16Cache));
         out.add(score(name, model));
         out.addAll(List.of(train(name, model)));
         return out;
     }
 
     /** Sampled decoding of {@code newTokens} after the prompt, {@code batch} samples at once. */
-    private BenchResult decode(String name, LlamaModel model, Llama2cTokenizer tokenizer, int batch, boolean kvCache) {
+    private BenchResult decode(String name, LlamaModel model, Llama2cTokenizer tokenizer, int batch, boolean kvCache,
+            int newTokens) {
         Sampler sampler = new Sampler(model, tokenizer).useKvCache(kvCache);
         SamplingParams params = new SamplingParams(1.0f, 1.0f, 0, newTokens, 1);
         int[] eos = new int[1];
@@ -167,7 +175,8 @@ final class MlBenchmark {
      * intra-op thread each (decoding a small model is bound by per-op overhead, which one stream
      * cannot spread over the cores). The model's weights are shared read-only.
      */
-    private BenchResult decodeStreams(String name, LlamaModel model, Llama2cTokenizer tokenizer, int streams) {
+    private BenchResult decodeStreams(String name, LlamaModel model, Llama2cTokenizer tokenizer, int streams,
+            int newTokens) {
         int perStream = BATCH / streams;
         int before = Threads.intraOp();
         Threads.setIntraOp(1);
