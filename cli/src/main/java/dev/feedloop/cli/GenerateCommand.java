@@ -74,7 +74,7 @@ final class GenerateCommand implements Callable<Integer> {
     Path tokenizer;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "libtorch intra-op threads; 0 = the default (all cores).")
+            description = "libtorch intra-op threads; 0 = the default for decoding (1: measured fastest, BENCHMARKS.md).")
     int threads;
 
     @Override
@@ -82,7 +82,7 @@ final class GenerateCommand implements Callable<Integer> {
         SamplingParams params = validate();
         Path modelFile = existing("--model", Home.resolve(model, DEFAULT_MODEL));
         Path tokenizerFile = existing("--tokenizer", Home.resolve(tokenizer, DEFAULT_TOKENIZER));
-        Threads.configure(threads, 0);
+        Threads.configure(threads > 0 ? threads : Threads.DECODING_INTRA_OP, 0);
         Llama2cTokenizer tok = Llama2cTokenizer.load(tokenizerFile);
         try (NDManager manager = NDManager.newBaseManager();
                 LlamaModel llama = Llama2cCheckpoint.load(modelFile, manager)) {

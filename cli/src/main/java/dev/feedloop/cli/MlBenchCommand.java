@@ -128,7 +128,9 @@ final class MlBenchCommand implements Callable<Integer> {
             }
             if (b.peer() != null) {
                 row.put("peer", b.peer());
-                row.put("ratio", b.ratio());
+                if (!Double.isNaN(b.ratio())) {
+                    row.put("ratio", b.ratio());
+                }
             }
             if (!b.note().isEmpty()) {
                 row.put("note", b.note());
