@@ -46,12 +46,16 @@ public final class LoopState {
     private final Deque<Instant> recentFeedback = new ArrayDeque<>();
     private final Deque<double[]> recentRewards = new ArrayDeque<>(); // (epoch ms, mean reward of a rollout)
     private long rollouts;
+    private long curatedRollouts;
     private long feedback;
     private long scored;
     private long consumerLag;
 
     public synchronized void onRollout(RolloutGenerated r, Instant seenAt) {
         rollouts++;
+        if (r.getSource() == Source.CURATED) {
+            curatedRollouts++;
+        }
         recentRollouts.addLast(seenAt);
     }
 
@@ -88,6 +92,11 @@ public final class LoopState {
 
     public synchronized void onConsumerLag(long lag) {
         consumerLag = lag;
+    }
+
+    /** Rollouts of curated prompts (the run's own) seen since the watcher started. */
+    public synchronized long curatedRollouts() {
+        return curatedRollouts;
     }
 
     /** The latest policy version (0 = the base policy). */

@@ -1,0 +1,22 @@
+package dev.feedloop.cli.run;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The loop's settings for reward-service and trainer-service in a local run (state under {@code .run/}). */
+final class StackDefaults {
+    private StackDefaults() {}
+
+    static Map<String, String> reward(Path runDir) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("feedloop.reward.checkpoint-dir", runDir.resolve("reward-models").toString());
+        return p;
+    }
+
+    static Map<String, String> trainer(Path runDir) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("feedloop.trainer.checkpoint-dir", runDir.resolve("policies").toString());
+        return p;
+    }
+}
