@@ -88,6 +88,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             description = "Held-out prompts per win-rate measurement (default: ${DEFAULT-VALUE}).")
     int winRatePrompts;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Broker data, checkpoints, logs and local tokens (default: .run/ in the repository); a second run on it resumes.")
+    Path stateDir;
+
     @Option(names = "--no-import", description = "Do not import the bundled HH-RLHF and OpenAssistant feedback.")
     boolean noImport;
 
@@ -110,7 +114,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         Path reportDir = out(home, runId);
         PromptSet prompts = PromptSet.load(home.resolve(PROMPTS), 10);
         String existing = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
-        Stack stack = new Stack(home, new Stack.Settings(kafkaPort, basePort, existing == null || existing.isBlank() ? null : existing,
+        Stack stack = new Stack(home, stateDir != null ? stateDir.toAbsolutePath() : home.resolve(".run"), new Stack.Settings(kafkaPort, basePort, existing == null || existing.isBlank() ? null : existing,
                 annotators, samplesPerPrompt, maxNewTokens, extraProperties));
         boolean tty = System.console() != null;
         AtomicBoolean stop = new AtomicBoolean();
@@ -310,7 +314,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 Map<String, Double> m = v.metrics();
                 rows.add(new RunReport.PolicyRow(v.version(), seconds(started, v.publishedAt()), v.rewardModelVersion(),
                         m.getOrDefault("objective/scores", m.getOrDefault("reward/mean", Double.NaN)),
-                        m.getOrDefault("objective/kl", Double.NaN), m.getOrDefault("policy/clipfrac", Double.NaN), w));
+                        m.getOrDefault("objective/kl", Double.NaN), m.getOrDefault("policy/clipfrac", Double.NaN), w,
+                        v.lineage()));
             }
         }
         return rows;

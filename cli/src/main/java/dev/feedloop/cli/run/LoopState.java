@@ -27,7 +27,8 @@ public final class LoopState {
 
     /** One published policy version. */
     public record PolicyVersion(long version, long parentVersion, Instant publishedAt, String checkpointUri,
-                                String sha256, long rewardModelVersion, Map<String, Double> metrics) {}
+                                String sha256, long rewardModelVersion, Map<String, Double> metrics,
+                                List<String> lineage) {}
 
     /** One published reward-model version. */
     public record RewardModelVersion(long version, Instant publishedAt, double heldOutAccuracy, int heldOutPairs,
@@ -81,7 +82,9 @@ public final class LoopState {
     public synchronized void onPolicy(PolicyPublished p) {
         policies.put(p.getVersion(), new PolicyVersion(p.getVersion(), p.getParentVersion(),
                 Instant.ofEpochSecond(p.getCreatedAt().getSeconds(), p.getCreatedAt().getNanos()),
-                p.getCheckpointUri(), p.getSha256(), p.getRewardModelVersion(), Map.copyOf(p.getMetricsMap())));
+                p.getCheckpointUri(), p.getSha256(), p.getRewardModelVersion(), Map.copyOf(p.getMetricsMap()),
+                p.getLineageList().stream().map(r -> r.getTopic() + "/" + r.getPartition() + "/" + r.getFromOffset()
+                        + "-" + r.getToOffset()).toList()));
     }
 
     public synchronized void onRewardModel(RewardModelPublished m) {

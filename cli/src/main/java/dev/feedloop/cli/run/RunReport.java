@@ -23,9 +23,12 @@ import java.util.Map;
  */
 public final class RunReport {
 
-    /** One policy version's row: its metrics from PolicyPublished and its measured win rate (NaN if not measured). */
+    /**
+     * One policy version's row: its metrics from PolicyPublished, its measured win rate (null if not
+     * measured) and its lineage ({@code topic/partition/from-to}, inclusive offset ranges it trained on).
+     */
     public record PolicyRow(long version, double secondsSinceStart, long rewardModelVersion, double meanReward,
-                            double kl, double clipFraction, WinRate winRate) {}
+                            double kl, double clipFraction, WinRate winRate, List<String> lineage) {}
 
     /** One reward-model version's row. */
     public record RewardModelRow(long version, double secondsSinceStart, double heldOutAccuracy, int heldOutPairs) {}

@@ -50,9 +50,10 @@ public final class Stack implements AutoCloseable {
     public record Settings(int kafkaPort, int basePort, String existingKafka, int panelSize, int samplesPerPrompt,
                            int maxNewTokens, Map<String, Map<String, String>> extra) {}
 
-    public Stack(Path home, Settings settings) {
+    /** A stack whose state lives in {@code stateDir} ({@code .run/} for {@code feedloop run}). */
+    public Stack(Path home, Path stateDir, Settings settings) {
         this.home = home;
-        this.runDir = home.resolve(".run");
+        this.runDir = stateDir;
         this.settings = settings;
     }
 

@@ -21,8 +21,8 @@ class RunReportTest {
         WinRate w = new WinRate(0.625, 0.55, 0.69, 192, 0.9, 0.4);
         RunReport.Report report = new RunReport.Report("20261204-050000", "2026-12-04T05:00:00Z", 300,
                 Map.of("policyVersions", 2),
-                List.of(new RunReport.PolicyRow(1, 100, 1, 0.25, 0.5, 0.1, null),
-                        new RunReport.PolicyRow(2, 200, 2, 0.75, 1.5, 0.2, w)),
+                List.of(new RunReport.PolicyRow(1, 100, 1, 0.25, 0.5, 0.1, null, List.of("feedloop.rewards.v1/0/0-9")),
+                        new RunReport.PolicyRow(2, 200, 2, 0.75, 1.5, 0.2, w, List.of("feedloop.rewards.v1/0/10-19"))),
                 List.of(new RunReport.RewardModelRow(1, 80, 0.7, 120)),
                 Map.of("ranking", 30L), Map.of("simulated", 30L),
                 new LoopState.Snapshot(2, 1, 0.7, 0.5, 1.5, 1, 2, 10, 30, 10, 0));
