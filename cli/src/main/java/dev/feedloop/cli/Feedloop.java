@@ -51,8 +51,17 @@ public final class Feedloop implements Callable<Integer> {
 
     /** Runs the command line in this JVM, writing to the given streams; returns the exit code. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        return execute(args, out, err, CommandLine.defaultFactory());
+    }
+
+    /**
+     * As {@link #execute(String[], PrintWriter, PrintWriter)}, with picocli's factory of command
+     * objects: a test hands in a prepared {@code RunCommand} (extra service properties, a hook that
+     * kills a service mid-run) and the real command line parses into it.
+     */
+    static int execute(String[] args, PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
         prepareEnvironment();
-        CommandLine cli = new CommandLine(new Feedloop());
+        CommandLine cli = new CommandLine(new Feedloop(), factory);
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> {
