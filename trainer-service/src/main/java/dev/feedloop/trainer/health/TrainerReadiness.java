@@ -1,0 +1,74 @@
+package dev.feedloop.trainer.health;
+
+import dev.feedloop.trainer.config.TrainerConfig;
+import dev.feedloop.trainer.loop.TrainerRuntime;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready when the policy is loaded, training runs, and the broker answers {@code describeCluster} within the timeout. */
+@Readiness
+@ApplicationScoped
+public class TrainerReadiness implements HealthCheck {
+
+    @Inject
+    TrainerRuntime runtime;
+    @Inject
+    TrainerConfig config;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    private Admin admin;
+
+    @Override
+    public HealthCheckResponse call() {
+        boolean loaded = runtime.policyLoaded();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("feedloop-trainer")
+                .withData("policy_version", runtime.counters().policyVersion.get())
+                .withData("policy_loaded", loaded);
+        if (runtime.failure() != null) {
+            response.withData("failure", String.valueOf(runtime.failure().getMessage()));
+        }
+        boolean broker;
+        try {
+            long timeoutMs = config.readinessKafkaTimeout().toMillis();
+            int nodes = admin().describeCluster(new DescribeClusterOptions().timeoutMs((int) timeoutMs))
+                    .nodes().get(timeoutMs, TimeUnit.MILLISECONDS).size();
+            broker = nodes > 0;
+            response.withData("kafka_nodes", nodes);
+        } catch (Exception e) {
+            broker = false;
+            response.withData("kafka", "unreachable: " + e);
+        }
+        return response.status(loaded && broker).build();
+    }
+
+    private synchronized Admin admin() {
+        if (admin == null) {
+            int timeoutMs = (int) config.readinessKafkaTimeout().toMillis();
+            admin = Admin.create(Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    // a probe must answer within the health timeout, not retry for the default minute
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs));
+        }
+        return admin;
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (admin != null) {
+            admin.close();
+        }
+    }
+}
