@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "feedloop 0.1.0",
         description = "Online RLHF on a Llama-family model: sample, label, train, publish.",
-        subcommands = {RunCommand.class, GenerateCommand.class, AnnotateCommand.class, BenchCommand.class},
+        subcommands = {RunCommand.class, GenerateCommand.class, AnnotateCommand.class, BenchCommand.class, ImportCommand.class, RmCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
