@@ -75,9 +75,12 @@ public final class RewardsConsumer {
             c.wakeup();
         }
         if (thread != null) {
-            thread.interrupt();
             try {
-                thread.join(10_000);
+                thread.join(2_000); // wakeup() ends a poll; an interrupt is needed only while blocked on a full queue
+                if (thread.isAlive()) {
+                    thread.interrupt();
+                    thread.join(10_000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
