@@ -114,6 +114,56 @@ final class Cluster {
         return containers.get(0);
     }
 
+    /**
+     * Strategic-merge patch documents this kustomization and its components apply (JSON 6902 patches
+     * excluded), with the kustomization that lists them.
+     */
+    List<Manifests.Manifest> strategicPatches() {
+        List<Manifests.Manifest> out = new ArrayList<>();
+        patches(dir, out);
+        return out;
+    }
+
+    private static void patches(Path dir, List<Manifests.Manifest> out) {
+        Kustomizations.Kustomization k = Kustomizations.load(dir);
+        for (String resource : k.list("resources")) {
+            Path p = dir.resolve(resource).normalize();
+            if (java.nio.file.Files.isDirectory(p)) {
+                patches(p, out);
+            }
+        }
+        for (String component : k.list("components")) {
+            patches(dir.resolve(component).normalize(), out);
+        }
+        for (com.fasterxml.jackson.databind.JsonNode patch : k.tree().path("patches")) {
+            if (patch.has("path")) {
+                parsed(dir.resolve(patch.path("path").asText()).normalize()).stream()
+                        .filter(m -> !m.tree().isArray()).forEach(out::add);
+            }
+        }
+    }
+
+    /** Container images after the strategic-merge patches: "deployment/container" → image. */
+    Map<String, String> images() {
+        Map<String, String> images = new java.util.TreeMap<>();
+        for (Deployment d : all(Deployment.class)) {
+            for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
+                images.put(d.getMetadata().getName() + "/" + c.getName(), c.getImage());
+            }
+        }
+        for (Manifests.Manifest patch : strategicPatches()) {
+            if (patch.typed() instanceof Deployment d) {
+                for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
+                    String key = d.getMetadata().getName() + "/" + c.getName();
+                    if (c.getImage() != null && images.containsKey(key)) {
+                        images.put(key, c.getImage());
+                    }
+                }
+            }
+        }
+        return images;
+    }
+
     @Override
     public String toString() {
         return name;

@@ -113,11 +113,7 @@ class ManifestsTest {
                 }
             }
             Set<String> images = new LinkedHashSet<>();
-            for (Deployment d : overlay.all(Deployment.class)) {
-                for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
-                    images.add(c.getImage().replaceAll(":[^/:]+$", ""));
-                }
-            }
+            overlay.images().values().forEach(i -> images.add(i.replaceAll(":[^/:]+$", "")));
             Set<String> retagged = new HashSet<>();
             for (JsonNode image : k.tree().path("images")) {
                 String name = image.path("name").asText();

@@ -37,6 +37,8 @@ record ServiceConfig(String name, Path module, Map<String, String> properties, S
                      String pom, String mainSource) {
 
     private static final Pattern TOPIC_NAME = Pattern.compile("feedloop\\.[a-z-]+\\.v1(?:\\.dlq)?");
+    private static final Pattern QUOTED_TOPIC = Pattern.compile("\"(feedloop\\.[a-z-]+\\.v1(?:\\.dlq)?)\"");
+    private static final Pattern SOURCE_GROUP = Pattern.compile("GROUP_ID_CONFIG\\s*,\\s*\"([^\"]+)\"\\s*(\\+)?");
     private static final Pattern TOPICS_CONSTANT = Pattern.compile("\\bTopics\\.([A-Z_]+)\\b");
     private static final Pattern UUID_GROUP = Pattern.compile("^(.*)\\$\\{quarkus\\.uuid}$");
 
@@ -113,9 +115,9 @@ record ServiceConfig(String name, Path module, Map<String, String> properties, S
                 topics.add(m.group());
             }
         }
-        Matcher literal = TOPIC_NAME.matcher(mainSource);
+        Matcher literal = QUOTED_TOPIC.matcher(mainSource);
         while (literal.find()) {
-            topics.add(literal.group());
+            topics.add(literal.group(1));
         }
         Matcher constant = TOPICS_CONSTANT.matcher(mainSource);
         while (constant.find()) {
@@ -168,6 +170,19 @@ record ServiceConfig(String name, Path module, Map<String, String> properties, S
             channels.add(new Channel(channel, incoming, topic, group, dlq));
         });
         return channels;
+    }
+
+    /**
+     * Consumer groups of the plain Kafka clients in the main source ({@code GROUP_ID_CONFIG, "name"});
+     * a name followed by {@code +} (a random suffix) is a prefix: mapped to true.
+     */
+    Map<String, Boolean> sourceGroups() {
+        Map<String, Boolean> groups = new LinkedHashMap<>();
+        Matcher m = SOURCE_GROUP.matcher(mainSource);
+        while (m.find()) {
+            groups.put(m.group(1), m.group(2) != null);
+        }
+        return groups;
     }
 
     /** Durable consumer groups (committed, shared by the replicas): literal group ids of incoming channels. */
