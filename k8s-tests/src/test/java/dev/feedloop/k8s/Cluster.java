@@ -101,6 +101,11 @@ final class Cluster {
                 .orElseThrow(() -> new AssertionError(name + ": no Deployment feedloop-" + service));
     }
 
+    /** The resources of a Deployment's (single) container. */
+    Optional<io.fabric8.kubernetes.api.model.ResourceRequirements> deploymentResources(String deployment) {
+        return named(Deployment.class, deployment).map(d -> container(d).getResources());
+    }
+
     /** The services this cluster deploys. */
     List<String> services() {
         return all(Deployment.class).stream().map(Cluster::service).flatMap(Optional::stream).toList();
