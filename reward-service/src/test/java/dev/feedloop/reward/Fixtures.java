@@ -37,6 +37,19 @@ public final class Fixtures {
         return base(eventId, rollout).setRanking(r).build();
     }
 
+    /** A ranking in tiers of response indices, best tier first; responses in one tier are tied. */
+    public static FeedbackRecorded tiers(String eventId, RolloutGenerated rollout, int[]... tiers) {
+        Ranking.Builder r = Ranking.newBuilder();
+        for (int[] tier : tiers) {
+            Tier.Builder t = Tier.newBuilder();
+            for (int i : tier) {
+                t.addResponseIds(rollout.getResponses(i).getResponseId());
+            }
+            r.addTiers(t);
+        }
+        return base(eventId, rollout).setRanking(r).build();
+    }
+
     public static FeedbackRecorded score(String eventId, RolloutGenerated rollout, int response, int value) {
         return base(eventId, rollout).setScore(Score.newBuilder()
                 .setResponseId(rollout.getResponses(response).getResponseId()).setValue(value)).build();
