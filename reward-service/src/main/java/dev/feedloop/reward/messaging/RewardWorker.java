@@ -48,6 +48,8 @@ public class RewardWorker {
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(10);
     private static final int INBOX_ITEMS_PER_TURN = 256;
+    /** A score the broker would not take is retried this many times in all (a transient broker failure). */
+    private static final int MAX_WRITE_ATTEMPTS = 3;
 
     @Inject
     RewardConfig config;
@@ -214,8 +216,13 @@ public class RewardWorker {
             emitter.send(scored.get(i)).whenComplete((ok, failure) -> {
                 if (failure == null) {
                     pending.message().ack();  // the offset is committed only now (throttled strategy)
+                } else if (pending.failedWrites() + 1 < MAX_WRITE_ATTEMPTS && scoring.offer(
+                        new PendingRollout(pending.rollout(), pending.message(), pending.failedWrites() + 1))) {
+                    LOG.warnf("writing the score of rollout %s failed (%s); it will be scored again",
+                            pending.rollout().getRolloutId(), failure.getMessage());
                 } else {
-                    LOG.errorf(failure, "writing the score of rollout %s failed", pending.rollout().getRolloutId());
+                    LOG.errorf(failure, "writing the score of rollout %s failed %d times; it goes to the dead-letter topic",
+                            pending.rollout().getRolloutId(), pending.failedWrites() + 1);
                     pending.message().nack(failure);
                 }
             });
