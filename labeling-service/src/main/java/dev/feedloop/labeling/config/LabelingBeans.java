@@ -1,6 +1,9 @@
 package dev.feedloop.labeling.config;
 
+import dev.feedloop.labeling.annotators.AgreementTracker;
+import dev.feedloop.labeling.annotators.AnnotatorHistory;
 import dev.feedloop.labeling.auth.TokenAuthenticator;
+import dev.feedloop.labeling.dashboard.DashboardState;
 import dev.feedloop.labeling.feedback.FeedbackIntake;
 import dev.feedloop.labeling.feedback.FeedbackPublisher;
 import dev.feedloop.labeling.feedback.FeedbackValidator;
@@ -32,7 +35,25 @@ public class LabelingBeans {
     @ApplicationScoped
     TokenAuthenticator authenticator(LabelingConfig config) {
         return new TokenAuthenticator(config.auth().annotatorTokens(), config.auth().productionToken(),
-                config.auth().simulatedAnnotators().orElse(Set.of()));
+                config.auth().simulatedAnnotators().orElse(Set.of()), config.auth().adminToken());
+    }
+
+    @Produces
+    @ApplicationScoped
+    AgreementTracker agreement() {
+        return new AgreementTracker();
+    }
+
+    @Produces
+    @ApplicationScoped
+    AnnotatorHistory history(LabelingConfig config) {
+        return new AnnotatorHistory(config.historySize());
+    }
+
+    @Produces
+    @ApplicationScoped
+    DashboardState dashboard() {
+        return new DashboardState();
     }
 
     @Produces

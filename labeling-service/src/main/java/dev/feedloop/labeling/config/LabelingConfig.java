@@ -37,8 +37,21 @@ public interface LabelingConfig {
      */
     String userIdHashKey();
 
+    /** {@code history-size}: feedback entries kept per annotator for their history on the labeling page. Default 200. */
+    @WithDefault("200")
+    int historySize();
+
     /** Authentication. */
     Auth auth();
+
+    /** The loop's dashboard. */
+    Dashboard dashboard();
+
+    interface Dashboard {
+        /** {@code dashboard.offsets-interval}: how often the topics' end offsets and the groups' lag are sampled (ISO-8601). Default PT2S. */
+        @WithDefault("PT2S")
+        Duration offsetsInterval();
+    }
 
     interface Auth {
         /** {@code auth.annotator-tokens."<token>"=<annotator name>}: one entry per annotator. Default none. */
@@ -49,5 +62,8 @@ public interface LabelingConfig {
 
         /** {@code auth.simulated-annotators}: annotator names whose feedback is recorded with source SIMULATED. Default none. */
         Optional<Set<String>> simulatedAnnotators();
+
+        /** {@code auth.admin-token}: the token that sees agreement between annotators (it cannot label). Default none: no admin. */
+        Optional<String> adminToken();
     }
 }

@@ -51,11 +51,29 @@ public final class FeedbackIntake {
     /** Leases the next task to an annotator; the production token may not ask for tasks. */
     public Optional<Task> next(Caller caller, Instant now) {
         requireReplayed();
+        requireAnnotator(caller);
+        return queue.next(caller.name(), now);
+    }
+
+    /** Hands a task the annotator holds back to the queue (skip, or leaving); false if they held none. */
+    public boolean release(Caller caller, String taskId, Instant now) {
+        requireReplayed();
+        requireAnnotator(caller);
+        return queue.release(caller.name(), taskId, now);
+    }
+
+    /** Tasks this annotator has done and can still do. */
+    public TaskQueue.Stats stats(Caller caller) {
+        requireReplayed();
+        requireAnnotator(caller);
+        return queue.stats(caller.name());
+    }
+
+    private static void requireAnnotator(Caller caller) {
         if (caller.isProduction()) {
             throw new FeedbackError(FeedbackError.Code.PERMISSION_DENIED, "authorization",
                     "the production token cannot take labeling tasks");
         }
-        return queue.next(caller.name(), now);
     }
 
     /** Validates, deduplicates and publishes one submission; returns after the broker's acknowledgement. */

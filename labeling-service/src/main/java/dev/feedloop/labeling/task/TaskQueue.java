@@ -41,6 +41,8 @@ public final class TaskQueue {
     /** rollout id → annotators who labeled it; filled also before the rollout arrives. */
     private final Map<String, Set<String>> labeledBy = new HashMap<>();
     private final Set<String> eventIds = new HashSet<>();
+    /** annotator → tasks they skipped: never offered to them again (until a restart: not replayed). */
+    private final Map<String, Set<String>> skipped = new HashMap<>();
 
     /** The current lease of an open task; null fields when unleased. */
     private static final class Lease {
@@ -87,7 +89,7 @@ public final class TaskQueue {
     }
 
     /**
-     * Leases the oldest open task that {@code annotator} has not labeled and nobody else holds.
+     * Leases the oldest open task that {@code annotator} has not labeled nor skipped and nobody else holds.
      * An annotator who already holds a lease gets that task again, lease unchanged.
      */
     public synchronized Optional<Task> next(String annotator, Instant now) {
@@ -97,15 +99,61 @@ public final class TaskQueue {
                 return Optional.of(task(entry.getKey(), lease.expiresAt));
             }
         }
+        Set<String> mySkipped = skipped.getOrDefault(annotator, Set.of());
         for (Map.Entry<String, Lease> entry : open.entrySet()) {
             Lease lease = entry.getValue();
-            if (!lease.heldAt(now) && !labeledBy(entry.getKey()).contains(annotator)) {
+            if (!lease.heldAt(now) && !labeledBy(entry.getKey()).contains(annotator) && !mySkipped.contains(entry.getKey())) {
                 lease.annotator = annotator;
                 lease.expiresAt = now.plus(leaseDuration);
                 return Optional.of(task(entry.getKey(), lease.expiresAt));
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Hands a leased task back to the queue because the annotator skipped it: anyone else may take
+     * it at once; {@code annotator} is not offered it again. Skips are not replayed, so after a
+     * restart the task is offered to them again.
+     *
+     * @return false if {@code annotator} did not hold a lease on this task (nothing changed)
+     */
+    public synchronized boolean release(String annotator, String taskId, Instant now) {
+        Lease lease = open.get(taskId);
+        if (lease == null || !annotator.equals(lease.annotator) || !lease.heldAt(now)) {
+            return false;
+        }
+        lease.annotator = null;
+        lease.expiresAt = null;
+        skipped.computeIfAbsent(annotator, a -> new HashSet<>()).add(taskId);
+        return true;
+    }
+
+    /**
+     * What one annotator sees of the queue.
+     *
+     * @param done    rollouts this annotator has labeled (replayed, so it survives restarts)
+     * @param waiting open tasks this annotator could still label (not labeled nor skipped by them), the one they hold included
+     * @param open    open tasks in all
+     */
+    public record Stats(int done, int waiting, int open) {
+    }
+
+    public synchronized Stats stats(String annotator) {
+        int done = 0;
+        for (Set<String> annotators : labeledBy.values()) {
+            if (annotators.contains(annotator)) {
+                done++;
+            }
+        }
+        int waiting = 0;
+        Set<String> mySkipped = skipped.getOrDefault(annotator, Set.of());
+        for (String rolloutId : open.keySet()) {
+            if (!labeledBy(rolloutId).contains(annotator) && !mySkipped.contains(rolloutId)) {
+                waiting++;
+            }
+        }
+        return new Stats(done, waiting, open.size());
     }
 
     /**

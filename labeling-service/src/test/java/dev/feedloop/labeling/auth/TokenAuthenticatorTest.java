@@ -29,4 +29,23 @@ class TokenAuthenticatorTest {
             assertEquals(FeedbackError.Code.UNAUTHENTICATED, e.code());
         }
     }
+
+    @Test
+    void theAdminTokenReadsAgreementButCannotLabel() {
+        TokenAuthenticator withAdmin = new TokenAuthenticator(Map.of("t-a", "alice"), Optional.of("t-prod"), Set.of(),
+                Optional.of("t-admin"));
+        assertEquals(true, withAdmin.isAdmin("Bearer t-admin"));
+        assertEquals(false, withAdmin.isAdmin("Bearer t-a"));
+        withAdmin.requireAdmin("Bearer t-admin");
+        assertEquals(FeedbackError.Code.PERMISSION_DENIED,
+                assertThrows(FeedbackError.class, () -> withAdmin.requireAdmin("Bearer t-a")).code());
+        assertEquals(FeedbackError.Code.UNAUTHENTICATED,
+                assertThrows(FeedbackError.class, () -> withAdmin.requireAdmin("Bearer nope")).code());
+        assertEquals(FeedbackError.Code.PERMISSION_DENIED,
+                assertThrows(FeedbackError.class, () -> withAdmin.authenticate("Bearer t-admin")).code());
+        assertEquals(FeedbackError.Code.UNAUTHENTICATED,
+                assertThrows(FeedbackError.class, () -> auth.isAdmin("Bearer t-admin")).code(), "no admin configured");
+        assertThrows(IllegalArgumentException.class, () -> new TokenAuthenticator(Map.of("t-a", "alice"), Optional.empty(),
+                Set.of(), Optional.of("t-a")));
+    }
 }

@@ -136,4 +136,37 @@ class TaskQueueTest {
             assertEquals(original.openTasks().size(), rebuilt.openTasks().size(), "nothing twice");
         }
     }
+
+    @Test
+    void aSkippedTaskGoesBackToTheQueueButNotToTheAnnotatorWhoSkippedIt() {
+        TaskQueue queue = new TaskQueue(1, LEASE, false);
+        queue.offer(rollout("r1", 2, Source.CURATED));
+        queue.offer(rollout("r2", 2, Source.CURATED));
+        assertEquals("r1", taskOf(queue.next("alice", T0)));
+        assertFalse(queue.release("bob", "r1", T0), "bob holds no lease on r1");
+        assertTrue(queue.release("alice", "r1", T0));
+        assertEquals(new TaskQueue.Stats(0, 1, 2), queue.stats("alice"), "r1 no longer waits for alice");
+        assertEquals("r2", taskOf(queue.next("alice", T0)));
+        assertEquals("r1", taskOf(queue.next("bob", T0)), "anyone else may take it at once");
+        queue.record(feedback("e1", "r2", "alice", Source.ANNOTATOR));
+        assertTrue(queue.release("bob", "r1", T0));
+        assertEquals("none", taskOf(queue.next("alice", T0)), "alice skipped r1");
+        assertEquals("r1", taskOf(queue.next("carol", T0)));
+        assertFalse(queue.release("carol", "r1", T0.plus(LEASE)), "an expired lease is already back");
+    }
+
+    @Test
+    void statsCountWhatAnAnnotatorDidAndCanStillDo() {
+        TaskQueue queue = new TaskQueue(2, LEASE, false);
+        queue.offer(rollout("r1", 2, Source.CURATED));
+        queue.offer(rollout("r2", 2, Source.CURATED));
+        queue.offer(rollout("r3", 2, Source.CURATED));
+        queue.record(feedback("e1", "r1", "alice", Source.ANNOTATOR));
+        queue.record(feedback("e2", "r1", "alice", Source.ANNOTATOR));  // a second event on the same rollout
+        queue.record(feedback("e3", "r2", "bob", Source.ANNOTATOR));
+        queue.record(feedback("e4", "r2", "carol", Source.ANNOTATOR));  // r2 closes
+        assertEquals(new TaskQueue.Stats(1, 1, 2), queue.stats("alice"));
+        assertEquals(new TaskQueue.Stats(1, 2, 2), queue.stats("bob"));
+        assertEquals(new TaskQueue.Stats(0, 2, 2), queue.stats("dana"));
+    }
 }
