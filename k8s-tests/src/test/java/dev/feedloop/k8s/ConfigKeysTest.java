@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,33 @@ class ConfigKeysTest {
         }
         assertEquals(List.of(), problems);
         assertTrue(checked > 40, "only " + checked + " variables checked");
+    }
+
+    /** A value from a ConfigMap converts to the type of the @ConfigMapping method it sets. */
+    @Test
+    void everyValueConvertsToItsKeysType() {
+        List<String> problems = new ArrayList<>();
+        int typed = 0;
+        Cluster base = Cluster.base();
+        for (String service : base.services()) {
+            ServiceConfig config = ServiceConfig.load(service).orElseThrow();
+            Map<String, String> byEnv = new java.util.HashMap<>();
+            config.configTypes().forEach((key, type) -> byEnv.put(EnvKeys.envName(key), type));
+            for (Map.Entry<String, String> e : WorkloadsTest.env(base, Cluster.container(base.deployment(service))).entrySet()) {
+                String type = byEnv.get(e.getKey());
+                if (type != null && !e.getValue().equals("<secret>")) {
+                    typed++;
+                    EnvKeys.valueProblem(e.getValue(), type).ifPresent(p -> problems.add(service + ": " + e.getKey() + "=" + p));
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+        assertTrue(typed >= 10, typed + " typed values");
+        assertTrue(EnvKeys.valueProblem("two", "int").isPresent());
+        assertTrue(EnvKeys.valueProblem("10 minutes", "Duration").isPresent());
+        assertEquals(Optional.empty(), EnvKeys.valueProblem("PT10M", "Duration"));
+        assertEquals(Optional.empty(), EnvKeys.valueProblem("50ms", "Duration"));
+        assertEquals(Optional.empty(), EnvKeys.valueProblem("1e-3", "double"));
     }
 
     /** A secret mounted as config/application.properties in the working directory holds keys the service reads. */

@@ -27,11 +27,19 @@ final class ConfigMappings {
     }
 
     static Set<String> keys(String source) {
+        return new TreeSet<>(types(source).keySet());
+    }
+
+    /**
+     * Every key with its Java type as written ({@code int}, {@code Duration}, {@code Optional<String>};
+     * {@code String} for {@code @ConfigProperty}, whose type is not parsed).
+     */
+    static Map<String, String> types(String source) {
         String code = stripComments(source);
-        Set<String> keys = new TreeSet<>();
+        Map<String, String> keys = new java.util.TreeMap<>();
         Matcher p = PROPERTY.matcher(code);
         while (p.find()) {
-            keys.add(p.group(1));
+            keys.put(p.group(1), "String");
         }
         Matcher m = MAPPING.matcher(code);
         while (m.find()) {
@@ -43,7 +51,7 @@ final class ConfigMappings {
     }
 
     /** Keys of one interface body under {@code prefix}; nested interfaces are groups. */
-    private static void collect(String prefix, String body, Set<String> keys) {
+    private static void collect(String prefix, String body, Map<String, String> keys) {
         Map<String, String> nested = new HashMap<>();
         StringBuilder own = new StringBuilder();
         int at = 0;
@@ -73,7 +81,7 @@ final class ConfigMappings {
             if (nested.containsKey(last)) {
                 collect(map ? key + ".*" : key, nested.get(last), keys);
             } else {
-                keys.add(map ? key + ".*" : key);
+                keys.put(map ? key + ".*" : key, type);
             }
         }
     }

@@ -56,6 +56,22 @@ final class EnvKeys {
         return Optional.of(env + ": no configuration key of the service maps to it");
     }
 
+    /**
+     * Why {@code value} cannot convert to {@code type} the way SmallRye Config converts it, or empty.
+     * Durations: ISO-8601 ({@code PT10M}) or a number with a unit ({@code 50ms}, {@code 2s}, {@code 5m}).
+     */
+    static Optional<String> valueProblem(String value, String type) {
+        String t = type.replaceAll("^Optional<(.*)>$", "$1");
+        boolean ok = switch (t) {
+            case "int", "Integer", "long", "Long" -> value.trim().matches("-?\\d+");
+            case "double", "Double", "float", "Float" -> value.trim().matches("-?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+            case "boolean", "Boolean" -> value.trim().matches("(?i)true|false|yes|no|on|off|1|0|y|n");
+            case "Duration" -> value.trim().matches("(?i)P.*|-?\\d+(ms|s|m|h|d)?");
+            default -> true;
+        };
+        return ok ? Optional.empty() : Optional.of("\"" + value + "\" is no " + t);
+    }
+
     /** Why a key of a mounted config/application.properties is not read, or empty when it is. */
     static Optional<String> keyProblem(String key, Set<String> configKeys) {
         String k = key.replace("\"", "");

@@ -97,6 +97,11 @@ record ServiceConfig(String name, Path module, Map<String, String> properties, S
         return Integer.parseInt(runtime("quarkus.http.port").orElse("8080").replaceAll("\\$\\{[^:}]+:([^}]+)}", "$1"));
     }
 
+    /** The Java type of each {@code @ConfigMapping} key ({@code int}, {@code Duration}, ...). */
+    Map<String, String> configTypes() {
+        return ConfigMappings.types(mainSource);
+    }
+
     boolean hasExtension(String artifactId) {
         return pom.contains("<artifactId>" + artifactId + "</artifactId>");
     }

@@ -160,6 +160,14 @@ class WorkloadsTest {
                         .map(Map.Entry::getValue).findFirst();
                 check(problems, service, "DJL_CACHE_DIR on an emptyDir", cache.isPresent() && emptyDirAt(pod, c, cache.get()));
                 check(problems, service, "ai.djl.offline=true", env(base, c).getOrDefault("JAVA_TOOL_OPTIONS", "").contains("-Dai.djl.offline=true"));
+                // more PyTorch threads than CPUs only queue behind the CFS quota (STACK-NOTES pitfall 10)
+                String threads = env(base, c).get("FEEDLOOP_" + service.toUpperCase() + "_INTRA_OP_THREADS");
+                check(problems, service, "FEEDLOOP_" + service.toUpperCase() + "_INTRA_OP_THREADS set", threads != null);
+                if (threads != null && res != null) {
+                    double cpus = res.getRequests().get("cpu").getNumericalAmount().doubleValue();
+                    check(problems, service, threads + " intra-op threads for " + cpus + " requested CPUs",
+                            Integer.parseInt(threads) <= Math.max(1, cpus));
+                }
             }
         }
         assertEquals(List.of(), problems);
