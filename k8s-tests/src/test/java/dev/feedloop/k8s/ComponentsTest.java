@@ -264,6 +264,23 @@ class ComponentsTest {
         assertEquals(exposing, monitored);
     }
 
+    /** The Kafka metrics patch is a valid Strimzi metricsConfig, and the PodMonitor scrapes the port it opens. */
+    @Test
+    void kafkaMetricsAreOnAndScraped() throws Exception {
+        var ops = Manifests.parse(Repo.k8s().resolve("components/monitoring/kafka-metrics.yaml")).get(0).tree();
+        assertEquals("/spec/kafka/metricsConfig", ops.get(0).path("path").asText());
+        var metrics = Manifests.YAML.treeToValue(ops.get(0).path("value"),
+                io.strimzi.api.kafka.model.common.metrics.MetricsConfig.class);
+        assertTrue(metrics instanceof io.strimzi.api.kafka.model.common.metrics.StrimziMetricsReporter, metrics.getClass().toString());
+        assertEquals(List.of(), Manifests.unknownFields(metrics));
+        String cluster = base.all(Kafka.class).get(0).getMetadata().getName();
+        var monitors = everything.all(dev.feedloop.k8s.model.PodMonitor.class);
+        assertEquals(1, monitors.size());
+        var monitor = monitors.get(0);
+        assertEquals(Map.of("strimzi.io/cluster", cluster, "strimzi.io/kind", "Kafka"), monitor.spec().selector().getMatchLabels());
+        assertEquals("tcp-prometheus", monitor.spec().podMetricsEndpoints().get(0).port());
+    }
+
     @Test
     void gpuTrainerAsksForAGpuOnAGpuNodeWithTheCudaImage() {
         Cluster prod = Cluster.of(Repo.k8s().resolve("overlays/prod"));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.feedloop.k8s.model.PodMonitor;
 import dev.feedloop.k8s.model.ScaledObject;
 import dev.feedloop.k8s.model.ServiceMonitor;
 import dev.feedloop.k8s.model.TriggerAuthentication;
@@ -67,7 +68,8 @@ final class Manifests {
             Map.entry("kafka.strimzi.io/v1/KafkaUser", KafkaUser.class),
             Map.entry("keda.sh/v1alpha1/ScaledObject", ScaledObject.class),
             Map.entry("keda.sh/v1alpha1/TriggerAuthentication", TriggerAuthentication.class),
-            Map.entry("monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class));
+            Map.entry("monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class),
+            Map.entry("monitoring.coreos.com/v1/PodMonitor", PodMonitor.class));
 
     /** Kustomize's own files, checked by {@link Kustomizations}. */
     static final Set<String> KUSTOMIZE_KINDS = Set.of(
