@@ -33,9 +33,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "eval",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = {
-            "Held-out pairwise accuracy (95% Wilson interval) of a reward-model checkpoint on preference files,",
-            "beside the always-longer, always-shorter and bag-of-words baselines on the same pairs."})
+        description = "Held-out pairwise accuracy (95% Wilson interval) of a reward-model checkpoint on preference files,"
+                + " beside the always-longer, always-shorter and bag-of-words baselines on the same pairs.")
 final class RmEvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -43,10 +43,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "train",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = {
-            "Train a Bradley-Terry reward model on HH-RLHF and/or OpenAssistant files, holding out a share of",
-            "the prompts (by hash); print held-out accuracy beside the always-longer, always-shorter and",
-            "bag-of-words baselines; write a checkpoint directory."})
+        description = "Train a Bradley-Terry reward model on HH-RLHF and/or OpenAssistant files, holding out a share of"
+                + " the prompts (by hash); print held-out accuracy beside the always-longer, always-shorter and"
+                + " bag-of-words baselines; write a checkpoint directory.")
 final class RmTrainCommand implements Callable<Integer> {
     static final String DEFAULT_TRUNK = "data/models/stories260K/stories260K.bin";
     static final String DEFAULT_TOKENIZER = "data/models/stories260K/tok512.bin";
@@ -122,6 +121,14 @@ final class RmTrainCommand implements Callable<Integer> {
     @Option(names = "--heads", paramLabel = "H", defaultValue = "4", description = "Random trunk: attention heads (default: ${DEFAULT-VALUE}).")
     int heads;
 
+    @Option(names = "--validation", paramLabel = "F", defaultValue = "0",
+            description = "Share of prompts (from the training side) to pick the step to keep by; 0 = keep the last (default: ${DEFAULT-VALUE}).")
+    double validation;
+
+    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "50",
+            description = "Steps between validation checks when --validation > 0 (default: ${DEFAULT-VALUE}).")
+    int evalEvery;
+
     @Option(names = "--log-every", paramLabel = "N", defaultValue = "50", description = "Steps between progress lines; 0 = none (default: ${DEFAULT-VALUE}).")
     int logEvery;
 
@@ -155,19 +162,20 @@ final class RmTrainCommand implements Callable<Integer> {
 
             PreferenceData.Loaded loaded = PreferenceData.load(files, fmt);
             loaded.summary().forEach(s -> w.println("data: " + s));
-            HeldOutEvaluation.Prepared prepared = HeldOutEvaluation.prepare(loaded, tok, maxTokens, heldOut);
-            w.printf(Locale.ROOT, "pairs: %,d train, %,d held out (%.0f%% of prompts by hash); max %d tokens per sequence%n",
-                    prepared.train().size(), prepared.heldOut().size(), 100 * heldOut, maxTokens);
+            HeldOutEvaluation.Prepared prepared = HeldOutEvaluation.prepare(loaded, tok, maxTokens, heldOut, validation);
+            w.printf(Locale.ROOT, "pairs: %,d train, %,d validation, %,d held out (%.0f%% of prompts by hash); max %d tokens per sequence%n",
+                    prepared.train().size(), prepared.validation().size(), prepared.heldOut().size(), 100 * heldOut, maxTokens);
             w.printf(Locale.ROOT, "trunk: %s (%,d parameters: dim %d, %d layers, %d heads, vocab %d, context %d) + reward head; tokenizer %s%n",
                     trunkFile != null ? trunkFile.getFileName() : "random (seed " + seed + ")", model.parameterCount(),
                     config.dim(), config.numLayers(), config.numHeads(), config.vocabSize(), config.contextLength(),
                     tokenizerFile.getFileName());
             int warm = warmup >= 0 ? warmup : Math.min(100, steps / 10);
-            RewardModelTraining.Config tc = new RewardModelTraining.Config(steps, batch, lr, warm, weightDecay, seed, logEvery);
+            RewardModelTraining.Config tc = new RewardModelTraining.Config(steps, batch, lr, warm, weightDecay, seed, logEvery,
+                    validation > 0 ? evalEvery : 0);
             w.printf(Locale.ROOT, "training: %d steps × %d pairs, lr %.1e (warm-up %d, cosine to %.1e), weight decay %s, seed %d, %d threads%n",
                     steps, batch, lr, warm, lr / 10, weightDecay, seed, Threads.intraOp());
             w.flush();
-            RewardModelTraining.Summary s = RewardModelTraining.train(rm, prepared.train(), tc, w);
+            RewardModelTraining.Summary s = RewardModelTraining.train(rm, prepared.train(), prepared.validation(), tc, w);
             w.printf(Locale.ROOT, "trained in %.1f s: %.1f pairs/s, %,.0f tokens/s (both sides of each pair)%n",
                     s.seconds(), s.pairsPerSecond(), s.tokensPerSecond());
 
@@ -187,6 +195,8 @@ final class RmTrainCommand implements Callable<Integer> {
             meta.put("lr", Double.toString(lr));
             meta.put("seed", Long.toString(seed));
             meta.put("train_pairs", Integer.toString(prepared.train().size()));
+            meta.put("validation_pairs", Integer.toString(prepared.validation().size()));
+            meta.put("kept_step", Integer.toString(s.keptStep()));
             meta.put("heldout_pairs", Long.toString(acc.pairs()));
             meta.put("heldout_accuracy", Double.toString(acc.accuracy()));
             meta.put("heldout_lower95", Double.toString(acc.lower95()));
@@ -237,6 +247,12 @@ final class RmTrainCommand implements Callable<Integer> {
         }
         if (threads < 0) {
             throw usage("--threads " + threads + " must be >= 0 (0 = default)");
+        }
+        if (!(validation >= 0) || heldOut + validation >= 1) {
+            throw usage("--validation " + validation + " must be >= 0 and leave training prompts beside --held-out " + heldOut);
+        }
+        if (evalEvery < 1) {
+            throw usage("--eval-every " + evalEvery + " must be >= 1");
         }
         if (logEvery < 0) {
             throw usage("--log-every " + logEvery + " must be >= 0");

@@ -50,8 +50,11 @@ class RmCommandTest {
         Path data = slice(150);
         Path out = dir.resolve("rm");
         Run train = Run.of("rm", "train", "--data", data.toString(), "--out", out.toString(), "--steps", "6",
-                "--batch", "4", "--max-tokens", "64", "--held-out", "0.3", "--log-every", "3", "--threads", "1");
+                "--batch", "4", "--max-tokens", "64", "--held-out", "0.3", "--validation", "0.2", "--eval-every", "2",
+                "--log-every", "3", "--threads", "1");
         assertEquals(0, train.code(), train.err());
+        assertEquals(3, Pattern.compile("step +[246]/6  validation acc \\d\\.\\d{3} on \\d+ pairs").matcher(train.out()).results().count(),
+                train.out());
         assertTrue(train.out().contains("data: hh-slice.jsonl (hh-rlhf): "), train.out());
         assertTrue(train.out().contains("step     6/6  loss "), train.out());
         Matcher heldOut = HELD_OUT.matcher(train.out());
@@ -71,6 +74,8 @@ class RmCommandTest {
         CheckpointManifest manifest = CheckpointStore.verify(out);
         assertEquals("reward-model", manifest.metadata().get("kind"));
         assertEquals("64", manifest.metadata().get("max_tokens"));
+        assertTrue(List.of("2", "4", "6").contains(manifest.metadata().get("kept_step")), manifest.metadata().toString());
+        assertTrue(Integer.parseInt(manifest.metadata().get("validation_pairs")) > 0, manifest.metadata().toString());
         assertEquals(Integer.toString(pairs), manifest.metadata().get("heldout_pairs"));
         assertEquals(trained.get(0)[1], String.format(java.util.Locale.ROOT, "%.3f",
                 Double.parseDouble(manifest.metadata().get("heldout_accuracy"))));
@@ -102,6 +107,9 @@ class RmCommandTest {
                         + " (see: feedloop rm train --help)");
         assertUsage(Run.of("rm", "train", "--data", data.toString(), "--out", dir.resolve("x").toString(), "--held-out", "1.5"),
                 "feedloop rm train: --held-out 1.5 must be in (0, 1) (see: feedloop rm train --help)");
+        assertUsage(Run.of("rm", "train", "--data", data.toString(), "--out", dir.resolve("x").toString(), "--validation", "0.8"),
+                "feedloop rm train: --validation 0.8 must be >= 0 and leave training prompts beside --held-out 0.2"
+                        + " (see: feedloop rm train --help)");
         assertUsage(Run.of("rm", "train", "--data", data.toString(), "--out", dir.resolve("x").toString(), "--steps", "0"),
                 "feedloop rm train: --steps 0 must be >= 1 (see: feedloop rm train --help)");
         assertUsage(Run.of("rm", "train", "--data", data.toString(), "--out", dir.resolve("x").toString(), "--format", "csv"),

@@ -24,9 +24,13 @@ import java.util.Map;
  */
 public final class HeldOutEvaluation {
 
-    /** Everything a run needs; {@code train} is empty when only evaluating on everything. */
-    public record Prepared(PreferenceData.Loaded loaded, List<SequencePair> train, List<SequencePair> heldOut,
-            Map<String, PairwiseAccuracy> baselines) {}
+    /**
+     * Everything a run needs. {@code validation} (empty unless asked for) is carved out of the
+     * training prompts, by the same hash: prompts whose hash lies in [held-out, held-out + validation).
+     * It picks the step to keep and is never the held-out set the figures are reported on.
+     */
+    public record Prepared(PreferenceData.Loaded loaded, List<SequencePair> train, List<SequencePair> validation,
+            List<SequencePair> heldOut, Map<String, PairwiseAccuracy> baselines) {}
 
     public static final String LONGER = "always the longer response";
     public static final String SHORTER = "always the shorter response";
@@ -42,12 +46,32 @@ public final class HeldOutEvaluation {
      */
     public static Prepared prepare(PreferenceData.Loaded loaded, Tokenizer tokenizer, int maxTokens,
             double heldOutFraction) {
+        return prepare(loaded, tokenizer, maxTokens, heldOutFraction, 0);
+    }
+
+    /**
+     * As {@link #prepare(PreferenceData.Loaded, Tokenizer, int, double)}, also setting aside a
+     * validation share of the prompts. The bag-of-words baseline is fitted on training and
+     * validation pairs together (everything not held out): the stronger baseline.
+     *
+     * @param validationFraction share of all prompts, ≥ 0, with heldOutFraction + it &lt; 1
+     */
+    public static Prepared prepare(PreferenceData.Loaded loaded, Tokenizer tokenizer, int maxTokens,
+            double heldOutFraction, double validationFraction) {
         HeldOutSplit.Split split = new HeldOutSplit(heldOutFraction).split(loaded.comparisons());
+        List<Comparison> fit = split.train();
+        List<Comparison> validation = List.of();
+        if (validationFraction > 0) {
+            HeldOutSplit.Split inner = new HeldOutSplit(heldOutFraction + validationFraction).split(split.train());
+            fit = inner.train();
+            validation = inner.heldOut();
+        }
         PairEncoder encoder = new PairEncoder(tokenizer, maxTokens, true, true);
         ComparisonStats stats = loaded.stats();
-        List<SequencePair> train = SequencePair.encode(encoder, split.train(), stats);
+        List<SequencePair> train = SequencePair.encode(encoder, fit, stats);
+        List<SequencePair> valid = SequencePair.encode(encoder, validation, stats);
         List<SequencePair> heldOut = SequencePair.encode(encoder, split.heldOut(), stats);
-        return new Prepared(loaded, train, heldOut, baselines(split.train(), heldOut));
+        return new Prepared(loaded, train, valid, heldOut, baselines(split.train(), heldOut));
     }
 
     /** The three baselines on the held-out pairs; bag-of-words fitted on {@code trainComparisons}. */

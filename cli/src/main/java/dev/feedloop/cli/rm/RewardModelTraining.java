@@ -1,8 +1,12 @@
 package dev.feedloop.cli.rm;
 
 import dev.feedloop.ml.model.RewardModel;
+import dev.feedloop.ml.preference.PairwiseAccuracy;
 import dev.feedloop.ml.train.AdamW;
 import java.io.PrintWriter;
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +15,9 @@ import java.util.Random;
 /**
  * The training loop of {@code feedloop rm train}: epochs over the training pairs in a seeded
  * shuffle, {@code batch} pairs per {@link SequencePairStep}, AdamW with linear warm-up then cosine
- * decay to a tenth of the peak learning rate, a progress line every {@code logEvery} steps.
+ * decay to a tenth of the peak learning rate, a progress line every {@code logEvery} steps, and,
+ * given validation pairs, early stopping: their accuracy every {@code evalEvery} steps and the
+ * weights of the best check kept.
  */
 public final class RewardModelTraining {
 
@@ -23,12 +29,19 @@ public final class RewardModelTraining {
      * @param weightDecay AdamW decoupled weight decay on matrices
      * @param seed        shuffling seed
      * @param logEvery    steps between progress lines; 0 = none
+     * @param evalEvery   steps between validation checks (with a validation set); the weights of the
+     *                    best check are kept (early stopping); 0 = keep the last step's
      */
     public record Config(int steps, int batch, double learningRate, int warmup, double weightDecay, long seed,
-            int logEvery) {}
+            int logEvery, int evalEvery) {}
 
-    /** What the run did: steps applied, pairs and tokens seen, wall time. */
-    public record Summary(int steps, int skipped, long pairs, long tokens, double seconds, double finalLoss) {
+    /**
+     * What the run did: steps applied, pairs and tokens seen, wall time (training steps only, not
+     * the validation checks), and the step whose weights were kept with its validation accuracy
+     * (NaN without validation).
+     */
+    public record Summary(int steps, int skipped, long pairs, long tokens, double seconds, double finalLoss,
+            int keptStep, double keptValidation) {
         public double pairsPerSecond() {
             return pairs / seconds;
         }
@@ -50,10 +63,16 @@ public final class RewardModelTraining {
         return floor + (c.learningRate() - floor) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
     }
 
-    public static Summary train(RewardModel rm, List<SequencePair> pairs, Config c, PrintWriter out) {
+    public static Summary train(RewardModel rm, List<SequencePair> pairs, List<SequencePair> validation, Config c,
+            PrintWriter out) {
         if (pairs.isEmpty()) {
             throw new IllegalArgumentException("no training pairs");
         }
+        boolean validate = !validation.isEmpty() && c.evalEvery() > 0;
+        int bestStep = c.steps();
+        double bestValidation = Double.NaN;
+        Map<String, float[]> best = null;
+        double evalSeconds = 0;
         rm.model().setTrainable(true);
         Random random = new Random(c.seed());
         List<SequencePair> order = new ArrayList<>(pairs);
@@ -94,8 +113,22 @@ public final class RewardModelTraining {
                 windowAccuracy += Double.isNaN(r.accuracy()) ? 0.5 : r.accuracy();
                 windowMargin += Double.isNaN(r.margin()) ? 0 : r.margin();
                 window++;
+                if (validate && ((s + 1) % c.evalEvery() == 0 || s + 1 == c.steps())) {
+                    long t0 = System.nanoTime();
+                    PairwiseAccuracy v = SequenceRewards.accuracy(rm, validation, 32);
+                    boolean better = Double.isNaN(bestValidation) || v.accuracy() > bestValidation;
+                    if (better) {
+                        bestValidation = v.accuracy();
+                        bestStep = s + 1;
+                        best = snapshot(rm);
+                    }
+                    evalSeconds += (System.nanoTime() - t0) / 1e9;
+                    out.printf(Locale.ROOT, "step %5d/%d  validation acc %.3f on %d pairs%s%n", s + 1, c.steps(),
+                            v.accuracy(), v.pairs(), better ? "  (best so far: kept)" : "");
+                    out.flush();
+                }
                 if (c.logEvery() > 0 && ((s + 1) % c.logEvery() == 0 || s + 1 == c.steps())) {
-                    double seconds = (System.nanoTime() - start) / 1e9;
+                    double seconds = (System.nanoTime() - start) / 1e9 - evalSeconds;
                     out.printf(Locale.ROOT, "step %5d/%d  loss %.4f  train acc %.3f  margin %+.3f  lr %.2e  %.1f pairs/s%n",
                             s + 1, c.steps(), windowLoss / window, windowAccuracy / window, windowMargin / window,
                             adam.learningRate(), seenPairs / seconds);
@@ -109,7 +142,23 @@ public final class RewardModelTraining {
         } finally {
             rm.model().setTrainable(false);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Summary(c.steps() - skipped, skipped, seenPairs, seenTokens, seconds, lastLoss);
+        double seconds = (System.nanoTime() - start) / 1e9 - evalSeconds;
+        if (best != null && bestStep != c.steps()) {
+            restore(rm, best);
+            out.printf(Locale.ROOT, "kept the weights of step %d (validation acc %.3f)%n", bestStep, bestValidation);
+        }
+        return new Summary(c.steps() - skipped, skipped, seenPairs, seenTokens, seconds, lastLoss, bestStep, bestValidation);
+    }
+
+    /** A copy of every weight, by name. */
+    static Map<String, float[]> snapshot(RewardModel rm) {
+        Map<String, float[]> copy = new LinkedHashMap<>();
+        rm.model().weights().forEach((name, w) -> copy.put(name, w.toFloatArray()));
+        return copy;
+    }
+
+    /** Writes a snapshot back into the weights, in place (outside autograd: the model is not trainable now). */
+    static void restore(RewardModel rm, Map<String, float[]> snapshot) {
+        rm.model().weights().forEach((name, w) -> w.set(FloatBuffer.wrap(snapshot.get(name))));
     }
 }
