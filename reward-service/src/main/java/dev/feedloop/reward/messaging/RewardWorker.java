@@ -257,8 +257,9 @@ public class RewardWorker {
                 learner = RewardLearner.fromCheckpoint(root, checkpointPath(e.getCheckpointUri()), e.getVersion(),
                         e.getSha256(), config.maxTokens(), config.learningRate(), config.scoreBatchSize());
                 loaded = latest;
-                LOG.infof("restored reward model version %d from %s; its lineage: %s", e.getVersion(),
-                        e.getCheckpointUri(), e.getLineageList());
+                LOG.infof("restored reward model version %d from %s; feedback already in it: %s", e.getVersion(),
+                        e.getCheckpointUri(), e.getLineageList().stream()
+                                .map(r -> "p" + r.getPartition() + ":" + r.getFromOffset() + "-" + r.getToOffset()).toList());
             } catch (RuntimeException failure) {
                 LOG.errorf("reward model version %d cannot be restored (%s); starting again from the base model, "
                         + "all feedback will be trained on again", e.getVersion(), failure.getMessage());
