@@ -151,6 +151,79 @@ class ManifestsTest {
         assertEquals(2, Cluster.overlays().size(), "overlays: " + Cluster.overlays());
     }
 
+    /**
+     * Every JSON 6902 patch an overlay applies (its own and its components'), applied to each
+     * resource it targets: the result still parses into the typed model with no unknown field, and
+     * every replaced or removed path exists.
+     */
+    @Test
+    void jsonPatchesApplyAndLeaveValidManifests() {
+        List<String> problems = new ArrayList<>();
+        int applied = 0;
+        for (Cluster overlay : Cluster.overlays()) {
+            for (Path dir : kustomizationsOf(overlay.dir)) {
+                for (JsonNode patch : Kustomizations.load(dir).tree().path("patches")) {
+                    if (!patch.has("path")) {
+                        continue;
+                    }
+                    for (Manifests.Manifest doc : Manifests.parse(dir.resolve(patch.path("path").asText()))) {
+                        if (!doc.tree().isArray()) {
+                            continue;
+                        }
+                        JsonNode target = patch.path("target");
+                        for (Manifests.Manifest m : overlay.manifests) {
+                            boolean hit = m.kind().equals(target.path("kind").asText())
+                                    && (!target.has("name") || m.name().equals(target.path("name").asText()))
+                                    && (!target.has("group") || m.apiVersion().startsWith(target.path("group").asText() + "/"));
+                            if (!hit) {
+                                continue;
+                            }
+                            applied++;
+                            try {
+                                JsonNode result = JsonPatch.apply(m.tree(), doc.tree());
+                                Object typed = Manifests.YAML.treeToValue(result, m.typed().getClass());
+                                Manifests.unknownFields(typed).forEach(f -> problems.add(overlay + ": "
+                                        + doc.file().getFileName() + " on " + m.name() + " leaves unknown field " + f));
+                            } catch (Exception e) {
+                                problems.add(overlay + ": " + doc.file().getFileName() + " on " + m.name() + ": " + e.getMessage());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+        assertTrue(applied >= 12 + 4, "patched resources: " + applied);
+    }
+
+    /** A kustomization and everything it includes (resource directories, components). */
+    static List<Path> kustomizationsOf(Path dir) {
+        List<Path> out = new ArrayList<>(List.of(dir));
+        Kustomizations.Kustomization k = Kustomizations.load(dir);
+        for (String r : k.list("resources")) {
+            if (Files.isDirectory(dir.resolve(r))) {
+                out.addAll(kustomizationsOf(dir.resolve(r).normalize()));
+            }
+        }
+        for (String c : k.list("components")) {
+            out.addAll(kustomizationsOf(dir.resolve(c).normalize()));
+        }
+        return out;
+    }
+
+    @Test
+    void aJsonPatchOnAMissingPathIsCaught() {
+        var tree = Manifests.YAML.createObjectNode();
+        tree.putObject("spec").put("replicas", 3);
+        var ops = Manifests.YAML.createArrayNode();
+        ops.addObject().put("op", "replace").put("path", "/spec/replica").put("value", 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonPatch.apply(tree, ops));
+        assertTrue(e.getMessage().contains("/spec/replica"), e.getMessage());
+        var ok = Manifests.YAML.createArrayNode();
+        ok.addObject().put("op", "replace").put("path", "/spec/replicas").put("value", 1);
+        assertEquals(1, JsonPatch.apply(tree, ok).at("/spec/replicas").asInt());
+    }
+
     static Path fixture(String name) throws URISyntaxException {
         Path p = Path.of(ManifestsTest.class.getResource("/fixtures/" + name).toURI());
         assertFalse(!Files.exists(p), "fixture " + name);
