@@ -1,7 +1,6 @@
 package dev.feedloop.k8s;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -226,7 +225,7 @@ class ManifestsTest {
 
     static Path fixture(String name) throws URISyntaxException {
         Path p = Path.of(ManifestsTest.class.getResource("/fixtures/" + name).toURI());
-        assertFalse(!Files.exists(p), "fixture " + name);
+        assertTrue(Files.exists(p), "fixture " + name);
         return p;
     }
 }
