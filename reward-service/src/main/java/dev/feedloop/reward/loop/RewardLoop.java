@@ -150,11 +150,13 @@ public final class RewardLoop {
             Feedback feedback = FeedbackMapper.toFeedback(j.feedback(), j.rollout());
             for (ComparisonAssembler.Group g : assembler.assemble(j.feedback().getEventId(), feedback)) {
                 ComparisonPool pool = g.heldOut() ? heldOut : replay;
+                int before = pool.groupSize(g.groupId());
                 pool.put(g.groupId(), g.pairs());
                 if (restored) {
                     continue;
                 }
-                stats.comparisons.addAndGet(g.pairs().size());
+                // a rebuilt score/thumb/flag group replaces its previous version: count what it added
+                stats.comparisons.addAndGet(Math.max(0, g.pairs().size() - before));
                 if (!g.heldOut()) {
                     for (var pair : g.pairs()) {
                         ticket.hold();

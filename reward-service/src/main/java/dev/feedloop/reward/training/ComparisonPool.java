@@ -71,6 +71,12 @@ public final class ComparisonPool {
         return pairs;
     }
 
+    /** Pairs of one group, 0 if absent. */
+    public int groupSize(String groupId) {
+        List<EncodedPair> group = groups.get(groupId);
+        return group == null ? 0 : group.size();
+    }
+
     public int groupCount() {
         return groups.size();
     }

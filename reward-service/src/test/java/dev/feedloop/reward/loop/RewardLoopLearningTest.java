@@ -177,6 +177,17 @@ class RewardLoopLearningTest {
                 "only feedback the version had not accounted for is new");
         assertEquals(firstReplayPairs, loop.replayPairs(), "the replay buffer is rebuilt");
         assertEquals(firstHeldOutPairs, loop.heldOutPairs(), "the held-out set is rebuilt");
+
+        // scores on a new rollout: each one rebuilds the rollout's score group, counted by what it adds
+        RolloutGenerated scored = Fixtures.rollout("scored", rollouts.get(0).getPromptText(), "A happy day.", "A sad day.", "A dog.");
+        loop.onRollout(scored);
+        long before = stats.comparisons.get();
+        loop.onFeedback(Fixtures.score("s1", scored, 0, 7), new FeedbackPosition(1, 0));
+        assertEquals(before, stats.comparisons.get(), "one score pairs with nothing");
+        loop.onFeedback(Fixtures.score("s2", scored, 1, 2), new FeedbackPosition(1, 1));
+        assertEquals(before + 1, stats.comparisons.get());
+        loop.onFeedback(Fixtures.score("s3", scored, 2, 4), new FeedbackPosition(1, 2));
+        assertEquals(before + 3, stats.comparisons.get(), "three scored responses: three pairs in all");
         learner.close();
     }
 
