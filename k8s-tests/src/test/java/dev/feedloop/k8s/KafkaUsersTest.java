@@ -72,12 +72,14 @@ class KafkaUsersTest {
         Cluster everything = Cluster.everything();
         Set<String> services = new TreeSet<>();
         base.services().forEach(s -> services.add("feedloop-" + s));
+        int others = 0;
         for (KafkaUser user : everything.all(KafkaUser.class)) {
             String name = user.getMetadata().getName();
             if (services.contains(name)) {
                 continue;
             }
             assertEquals("feedloop-keda", name, "a KafkaUser for no service");
+            others++;
             Map<String, Set<String>> granted = Acls.of(user);
             Map<String, Set<String>> needed = new TreeMap<>();
             for (ScaledObject so : everything.all(ScaledObject.class)) {
@@ -90,6 +92,7 @@ class KafkaUsersTest {
             }
             assertEquals(needed, granted);
         }
+        assertEquals(1, others, "KEDA's user");
     }
 
     /**
