@@ -151,6 +151,28 @@ class ComponentsTest {
         assertTrue(!everything.all(ScaledObject.class).isEmpty(), "a KEDA alternative exists");
     }
 
+    /** A PodDisruptionBudget that leaves no pod to evict blocks every node drain. */
+    @Test
+    void disruptionBudgetsLeaveRoomToDrain() {
+        int budgets = 0;
+        for (Cluster overlay : Cluster.overlays()) {
+            Map<String, Integer> replicas = new java.util.HashMap<>();
+            overlay.all(Deployment.class).forEach(d -> replicas.put(d.getMetadata().getName(), d.getSpec().getReplicas()));
+            Kustomizations.load(overlay.dir).tree().path("replicas")
+                    .forEach(r -> replicas.put(r.path("name").asText(), r.path("count").asInt()));
+            for (var pdb : overlay.all(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class)) {
+                budgets++;
+                List<Deployment> selected = overlay.all(Deployment.class).stream()
+                        .filter(d -> selects(pdb.getSpec().getSelector(), podLabels(d))).toList();
+                assertEquals(1, selected.size(), overlay + ": PDB " + pdb.getMetadata().getName());
+                int count = replicas.get(selected.get(0).getMetadata().getName());
+                assertTrue(count > pdb.getSpec().getMinAvailable().getIntVal(),
+                        overlay + ": PDB " + pdb.getMetadata().getName() + " minAvailable " + pdb.getSpec().getMinAvailable() + " of " + count);
+            }
+        }
+        assertTrue(budgets >= 2, budgets + " budgets");
+    }
+
     /** HPA and KEDA on one Deployment fight: no overlay may include both components. */
     @Test
     void noOverlayHasTwoAutoscalersForOneDeployment() {
