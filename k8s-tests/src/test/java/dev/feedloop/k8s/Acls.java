@@ -62,7 +62,7 @@ final class Acls {
      * or a prefix for per-process groups); producers and dead-letter writers Write + Describe;
      * plain clients (not channels) per the design table and their group ids in the source; a
      * dashboard that computes lag (listConsumerGroupOffsets) Describe on every main topic and every
-     * other service's shared group.
+     * other service's shared group (an Admin listing groups or their offsets).
      */
     static Map<String, Set<String>> needed(ServiceConfig config, Design design, Map<String, ServiceConfig> all) {
         Map<String, Set<String>> acls = new TreeMap<>();
@@ -79,7 +79,7 @@ final class Acls {
         design.writes().forEach(t -> add(acls, topic(t), WRITE, DESCRIBE));
         design.deadLetters().forEach(t -> add(acls, topic(t), WRITE, DESCRIBE));
         config.sourceGroups().forEach((g, prefix) -> add(acls, group(g, prefix), READ));
-        if (config.mainSource().contains("listConsumerGroupOffsets")) {
+        if (java.util.regex.Pattern.compile("\\.list(ConsumerGroupOffsets|ConsumerGroups|Groups)\\(").matcher(config.mainSource()).find()) {
             Topics.MAIN.forEach(s -> add(acls, topic(s.name()), DESCRIBE));
             all.forEach((name, other) -> {
                 if (!name.equals(config.name())) {
