@@ -92,6 +92,10 @@
       d.policies.map((v) => ({ x: Date.parse(v.publishedAt), y: v.metrics[n], label: 'v' + v.version })), 'chart-' + n.replace(/[^a-z0-9]+/gi, '-')));
     charts.push(chart('reward model · held-out accuracy',
       d.rewardModels.map((v) => ({ x: Date.parse(v.publishedAt), y: v.heldoutAccuracy, label: 'RM v' + v.version })), 'chart-rm-accuracy'));
+    const rmNames = [...new Set(d.rewardModels.flatMap((v) => Object.keys(v.metrics)))].sort();
+    rmNames.forEach((n) => charts.push(chart('reward model · ' + n,
+      d.rewardModels.map((v) => ({ x: Date.parse(v.publishedAt), y: v.metrics[n], label: 'RM v' + v.version })),
+      'chart-rm-' + n.replace(/[^a-z0-9]+/gi, '-'))));
     $('charts').replaceChildren(...charts);
 
     $('topics').tBodies[0].replaceChildren(...d.topics.map((t) => {

@@ -149,7 +149,11 @@
     const same = state.task && state.task.taskId === task.taskId;
     state.task = task;
     state.leaseEnd = Date.parse(task.leaseExpiresAt);
-    if (!same) resetTaskState();
+    if (same) {  // a new lease on the task on screen: the work on it stays, the page is left alone
+      tickLease();
+      return;
+    }
+    resetTaskState();
     $('no-task').hidden = true;
     $('task').hidden = false;
     $('lease').hidden = false;
@@ -180,7 +184,7 @@
     const lease = $('lease');
     if (left <= 0) {
       lease.textContent = 'lease ran out';
-      if (state.renewing) return;
+      if (state.renewing || state.submitting) return;  // a submission does not need the lease
       state.renewing = true;
       notice('Your lease on this task ran out: it went back to the queue, so someone else may take it. '
         + 'Asking for a task again (if it is this one, your work on it is kept).');
@@ -200,7 +204,7 @@
     state.task = null;
     notice('Skipped: the task went back to the queue.');
     try {
-      await api('POST', '/tasks/' + encodeURIComponent(taskId) + '/release');
+      await api('POST', '/tasks/' + encodeURIComponent(taskId) + '/skip');
     } catch (e) { /* the lease runs out by itself */ }
     await loadNext();
   }
@@ -435,7 +439,7 @@
       $('submit').disabled = false;
     }
     $('submit-status').textContent = '';
-    notice(`Submitted: ${state.acked.size} pieces of feedback recorded.`);
+    notice(`Submitted: ${state.acked.size} ${state.acked.size === 1 ? "piece" : "pieces"} of feedback recorded.`);
     state.task = null;
     await loadNext();
   }

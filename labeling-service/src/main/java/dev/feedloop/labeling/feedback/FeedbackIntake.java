@@ -55,11 +55,11 @@ public final class FeedbackIntake {
         return queue.next(caller.name(), now);
     }
 
-    /** Hands a task the annotator holds back to the queue (skip, or leaving); false if they held none. */
-    public boolean release(Caller caller, String taskId, Instant now) {
+    /** Hands a task the annotator holds back to the queue ({@code skip}: never to them again); false if they held none. */
+    public boolean release(Caller caller, String taskId, boolean skip, Instant now) {
         requireReplayed();
         requireAnnotator(caller);
-        return queue.release(caller.name(), taskId, now);
+        return queue.release(caller.name(), taskId, skip, now);
     }
 
     /** Tasks this annotator has done and can still do. */

@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -82,17 +82,20 @@ public class TopicWatcher {
             Map<String, Long> endByTopic = new TreeMap<>();
             end.forEach((tp, info) -> endByTopic.merge(tp.topic(), info.offset(), Long::sum));
 
-            Map<String, Map<String, Long>> lag = new TreeMap<>();
+            Map<String, ListConsumerGroupOffsetsSpec> groups = new HashMap<>();
             for (ConsumerGroupListing group : admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS)) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.groupId())
-                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-                committed.forEach((tp, offset) -> {
-                    ListOffsetsResult.ListOffsetsResultInfo info = end.get(tp);
-                    if (info != null && offset != null) {
-                        lag.computeIfAbsent(tp.topic(), t -> new TreeMap<>())
-                                .merge(group.groupId(), Math.max(0, info.offset() - offset.offset()), Long::sum);
-                    }
-                });
+                groups.put(group.groupId(), new ListConsumerGroupOffsetsSpec());
+            }
+            Map<String, Map<String, Long>> lag = new TreeMap<>();
+            if (!groups.isEmpty()) {  // one request for every group's committed offsets
+                admin.listConsumerGroupOffsets(groups).all().get(10, TimeUnit.SECONDS).forEach((group, committed) ->
+                        committed.forEach((tp, offset) -> {
+                            ListOffsetsResult.ListOffsetsResultInfo info = end.get(tp);
+                            if (info != null && offset != null) {
+                                lag.computeIfAbsent(tp.topic(), t -> new TreeMap<>())
+                                        .merge(group, Math.max(0, info.offset() - offset.offset()), Long::sum);
+                            }
+                        }));
             }
             dashboard.onOffsets(clock.instant(), endByTopic, lag);
         } catch (InterruptedException e) {

@@ -22,7 +22,7 @@ import java.util.List;
 /**
  * What the labeling page needs beside tasks and feedback: who a token is ({@code GET /api/v1/me}),
  * the queue's counts for an annotator ({@code GET /api/v1/queue/stats}), handing a task back
- * ({@code POST /api/v1/tasks/{taskId}/release}), the caller's own history ({@code GET /api/v1/history})
+ * ({@code POST /api/v1/tasks/{taskId}/release}, or {@code .../skip} never to get it again), the caller's own history ({@code GET /api/v1/history})
  * and, for the admin token only, the agreement between annotators ({@code GET /api/v1/agreement}).
  * Errors as in {@link LabelingResource}.
  */
@@ -38,7 +38,7 @@ public class AnnotatorResource {
     public record HistoryJson(String annotator, List<AnnotatorHistory.Entry> entries) {
     }
 
-    /** POST /api/v1/tasks/{taskId}/release. released: false when the caller held no lease on it (it had expired, say). */
+    /** POST /api/v1/tasks/{taskId}/release and /skip. released: false when the caller held no lease on it (it had expired, say). */
     public record ReleaseJson(String taskId, boolean released) {
     }
 
@@ -73,11 +73,20 @@ public class AnnotatorResource {
         return intake.stats(authenticator.authenticate(authorization));
     }
 
+    /** The annotator is leaving (page closed, signed out): the task goes back; they may get it again. */
     @POST
     @Path("/tasks/{taskId}/release")
     public ReleaseJson release(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("taskId") String taskId) {
         Caller caller = authenticator.authenticate(authorization);
-        return new ReleaseJson(taskId, intake.release(caller, taskId, clock.instant()));
+        return new ReleaseJson(taskId, intake.release(caller, taskId, false, clock.instant()));
+    }
+
+    /** The annotator skips the task: it goes back, and is not offered to them again. */
+    @POST
+    @Path("/tasks/{taskId}/skip")
+    public ReleaseJson skip(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("taskId") String taskId) {
+        Caller caller = authenticator.authenticate(authorization);
+        return new ReleaseJson(taskId, intake.release(caller, taskId, true, clock.instant()));
     }
 
     @GET

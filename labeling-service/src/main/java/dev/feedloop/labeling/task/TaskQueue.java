@@ -112,20 +112,22 @@ public final class TaskQueue {
     }
 
     /**
-     * Hands a leased task back to the queue because the annotator skipped it: anyone else may take
-     * it at once; {@code annotator} is not offered it again. Skips are not replayed, so after a
-     * restart the task is offered to them again.
+     * Hands a leased task back to the queue: anyone may take it at once. With {@code skip}, the
+     * annotator does not want it: it is not offered to them again (skips are not replayed, so after
+     * a restart it is). Without, they are only leaving, and may get it again.
      *
      * @return false if {@code annotator} did not hold a lease on this task (nothing changed)
      */
-    public synchronized boolean release(String annotator, String taskId, Instant now) {
+    public synchronized boolean release(String annotator, String taskId, boolean skip, Instant now) {
         Lease lease = open.get(taskId);
         if (lease == null || !annotator.equals(lease.annotator) || !lease.heldAt(now)) {
             return false;
         }
         lease.annotator = null;
         lease.expiresAt = null;
-        skipped.computeIfAbsent(annotator, a -> new HashSet<>()).add(taskId);
+        if (skip) {
+            skipped.computeIfAbsent(annotator, a -> new HashSet<>()).add(taskId);
+        }
         return true;
     }
 

@@ -21,14 +21,13 @@ import dev.feedloop.contracts.events.v1.Source;
 import dev.feedloop.contracts.events.v1.Tier;
 import dev.feedloop.contracts.kafka.ProtobufDeserializer;
 import dev.feedloop.kafka.KafkaTestResource;
+import dev.feedloop.kafka.SharedKafka;
 import dev.feedloop.labeling.TestKafka;
 import dev.feedloop.labeling.task.ReplayTracker;
 import dev.feedloop.labeling.task.TaskQueue;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.net.URL;
@@ -41,6 +40,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,20 +68,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * exactly the FeedbackRecorded events it means, read back from the topic with a plain consumer.
  *
  * <p>Each test signs in as an annotator no other test uses (dana, erin, frank) and its rollouts'
- * tasks are closed after it, so no test sees another's tasks. The lease is 2 minutes here (3 s in
- * the other tests' profile) so that a slow machine cannot expire it in the middle of a test.
+ * tasks are closed after it, so no test sees another's tasks. The tests' lease is 3 s: the page
+ * takes the same task again each time it runs out, keeping the work on it (LeaseExpiryBrowserTest),
+ * so these tests also show that a lease running out mid-task loses nothing. (No test profile of its
+ * own: a second Quarkus start in one JVM costs time and, with gRPC, breaks class loading.)
  */
 @QuarkusTest
-@TestProfile(BrowserTest.LongLease.class)
 @WithTestResource(KafkaTestResource.class)
 class BrowserTest {
-
-    public static class LongLease implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("feedloop.labeling.lease-duration", "PT2M");
-        }
-    }
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static WebDriver driver;
@@ -110,6 +109,7 @@ class BrowserTest {
     @BeforeEach
     void replayedAndSignedOut() {
         await().atMost(WAIT).until(replay::caughtUp);
+        OpenTasks.closeAll(queue);
         // a page without scripts of the same origin: the labeling page would sign in again with the stored token
         driver.get(labelingPage.toString().replace("index.html", "app.css"));
         ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
@@ -181,17 +181,7 @@ class BrowserTest {
 
     @AfterEach
     void closeTheTestsTasks() {
-        published.forEach(r -> close(r, "token-alice", "token-bob"));
-    }
-
-    /** Closes a task (quorum 2); accepted also when it is closed already. */
-    private static void close(String rolloutId, String... tokens) {
-        for (String token : tokens) {
-            given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON)
-                    .body("{\"eventId\":\"%s\",\"rolloutId\":\"%s\",\"score\":{\"responseId\":\"%s/0\",\"value\":4}}"
-                            .formatted(id("e"), rolloutId, rolloutId))
-                    .when().post("/api/v1/feedback").then().statusCode(200);
-        }
+        published.forEach(OpenTasks::close);
     }
 
     private String text(String elementId) {
@@ -213,7 +203,7 @@ class BrowserTest {
         assertEquals("signed in as dana", text("whoami"));
         waiting().until(d -> Integer.parseInt(text("stats-waiting")) >= 1);
         assertEquals("0", text("stats-done"));
-        assertTrue(text("lease").matches("lease [12]:\\d\\d"), text("lease"));
+        assertTrue(text("lease").matches("lease 0:0\\d|lease ran out"), text("lease"));
         assertEquals(4, driver.findElements(By.cssSelector("#responses li.response")).size());
 
         // the long response is folded, its whitespace and newlines kept
@@ -376,7 +366,8 @@ class BrowserTest {
         long version = 9000 + (System.nanoTime() % 500);
         TestKafka.send(Topics.REWARD_MODELS, Topics.REWARD_MODEL_KEY, RewardModelPublished.newBuilder().setEventId(id("e"))
                 .setCreatedAt(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond() - 60))
-                .setVersion(5).setHeldoutAccuracy(0.72).setHeldoutPairs(250).setCheckpointUri("file:/ckpt/rm-5").build());
+                .setVersion(5).setHeldoutAccuracy(0.72).setHeldoutPairs(250).setCheckpointUri("file:/ckpt/rm-5")
+                .putMetrics("reward/margin", 0.8).build());
         TestKafka.send(Topics.POLICIES, Topics.POLICY_KEY, policy(version, 0.05, 0.40));
         TestKafka.send(Topics.POLICIES, Topics.POLICY_KEY, policy(version + 1, 0.12, 0.55));
 
@@ -388,11 +379,22 @@ class BrowserTest {
         String lineage = text("lineage");
         assertTrue(lineage.contains("feedloop.rewards.v1 2 100–149 50"), lineage);
         assertTrue(lineage.contains("feedloop.feedback.v1 0 7–9 3"), lineage);
-        for (String chart : List.of("chart-objective-kl", "chart-objective-scores", "chart-eval-win-rate", "chart-rm-accuracy")) {
+        for (String chart : List.of("chart-objective-kl", "chart-objective-scores", "chart-eval-win-rate", "chart-rm-accuracy",
+                "chart-rm-reward-margin")) {
             assertFalse(driver.findElements(By.cssSelector("#" + chart + " svg")).isEmpty(), chart);
         }
         assertEquals(2, driver.findElements(By.cssSelector("#chart-objective-kl svg circle")).size(), "one point per version");
         waiting().until(d -> !d.findElements(By.cssSelector("#topics tr[data-topic='feedloop.feedback.v1']")).isEmpty());
+
+        // a consumer group that committed offset 0 of the policies topic lags by every record in it
+        String group = id("dashboard-test");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, group),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.commitSync(Map.of(new TopicPartition(Topics.POLICIES, 0), new OffsetAndMetadata(0)));
+        }
+        waiting().until(d -> d.findElement(By.cssSelector("#topics tr[data-topic='feedloop.policies.v1']")).getText()
+                .matches(".*" + group + ": ([2-9]|\\d{2,}).*"));
         assertFalse(driver.findElements(By.cssSelector("#policies tr[data-version='" + version + "']")).isEmpty());
 
         // a new version appears without a reload: a mark left on the window survives

@@ -138,21 +138,23 @@ class TaskQueueTest {
     }
 
     @Test
-    void aSkippedTaskGoesBackToTheQueueButNotToTheAnnotatorWhoSkippedIt() {
+    void aReleasedTaskGoesBackToTheQueueAndASkippedOneNotToWhoSkippedIt() {
         TaskQueue queue = new TaskQueue(1, LEASE, false);
         queue.offer(rollout("r1", 2, Source.CURATED));
         queue.offer(rollout("r2", 2, Source.CURATED));
         assertEquals("r1", taskOf(queue.next("alice", T0)));
-        assertFalse(queue.release("bob", "r1", T0), "bob holds no lease on r1");
-        assertTrue(queue.release("alice", "r1", T0));
+        assertFalse(queue.release("bob", "r1", true, T0), "bob holds no lease on r1");
+        assertTrue(queue.release("alice", "r1", true, T0));
         assertEquals(new TaskQueue.Stats(0, 1, 2), queue.stats("alice"), "r1 no longer waits for alice");
         assertEquals("r2", taskOf(queue.next("alice", T0)));
         assertEquals("r1", taskOf(queue.next("bob", T0)), "anyone else may take it at once");
         queue.record(feedback("e1", "r2", "alice", Source.ANNOTATOR));
-        assertTrue(queue.release("bob", "r1", T0));
+        assertTrue(queue.release("bob", "r1", false, T0), "bob only leaves");
+        assertEquals("r1", taskOf(queue.next("bob", T0)), "so he may get it again");
+        assertTrue(queue.release("bob", "r1", false, T0));
         assertEquals("none", taskOf(queue.next("alice", T0)), "alice skipped r1");
         assertEquals("r1", taskOf(queue.next("carol", T0)));
-        assertFalse(queue.release("carol", "r1", T0.plus(LEASE)), "an expired lease is already back");
+        assertFalse(queue.release("carol", "r1", false, T0.plus(LEASE)), "an expired lease is already back");
     }
 
     @Test
