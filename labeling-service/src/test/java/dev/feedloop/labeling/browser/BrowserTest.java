@@ -3,6 +3,7 @@ package dev.feedloop.labeling.browser;
 import static dev.feedloop.labeling.Fixtures.id;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -113,6 +114,18 @@ class BrowserTest {
         // a page without scripts of the same origin: the labeling page would sign in again with the stored token
         driver.get(labelingPage.toString().replace("index.html", "app.css"));
         ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
+    }
+
+    /** Every resource the page loaded came from the service itself: no CDN, no other host. */
+    private void loadedNothingFromAnotherHost() {
+        String origin = labelingPage.getProtocol() + "://" + labelingPage.getAuthority() + "/";
+        @SuppressWarnings("unchecked")
+        List<String> loaded = (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return performance.getEntriesByType('resource').map(e => e.name)");
+        assertFalse(loaded.isEmpty());
+        for (String url : loaded) {
+            assertTrue(url.startsWith(origin), url + " is not from " + origin);
+        }
     }
 
     /** The page's error fields, for failure messages. */
@@ -238,6 +251,7 @@ class BrowserTest {
         assertEquals(r + "/1", new Select(driver.findElement(By.id("flag-response"))).getFirstSelectedOption().getAttribute("value"));
         driver.findElement(By.id("comment")).sendKeys("B only repeats itself");
 
+        loadedNothingFromAnotherHost();
         Path screenshot = Chromium.screenshot(driver, "labeling");
         assertTrue(Files.size(screenshot) > 0);
 
@@ -403,6 +417,9 @@ class BrowserTest {
         waiting().until(d -> ("v" + (version + 2)).equals(text("policy-version")));
         assertEquals(true, ((JavascriptExecutor) driver).executeScript("return window.__sameDocument === true"));
 
+        loadedNothingFromAnotherHost();
+        given().get("/api/v1/dashboard").then().statusCode(200).body("currentPolicy.version", equalTo((int) version + 2))
+                .body("currentPolicy.lineage.size()", equalTo(2)).body("rewardModels[0].heldoutAccuracy", equalTo(0.72f));
         Path screenshot = Chromium.screenshot(driver, "dashboard");
         assertTrue(Files.size(screenshot) > 0);
     }
