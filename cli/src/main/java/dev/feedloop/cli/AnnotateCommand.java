@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Label tasks with the simulated annotator panel through labeling-service's REST API.",
-            "The panel prefers stories in which someone helps someone, without repeated sentences;",
+            "The panel prefers kind stories (someone helps, shares, thanks, hugs, gives, makes a friend), without repeated sentences;",
             "each annotator adds their own noise (about 75% pairwise agreement)."})
 final class AnnotateCommand implements Callable<Integer> {
     @Spec
@@ -71,7 +71,7 @@ final class AnnotateCommand implements Callable<Integer> {
         Panel panel = Panel.of(new LabelingClient(url), tokens, seed);
         Instant end = duration.isZero() ? Instant.MAX : Instant.now().plus(duration);
         out.printf("simulated panel of %d annotator(s) labeling at %s (hidden preference: %s)%n", tokens.size(), url,
-                "stories in which someone helps someone, without repeated sentences");
+                "kind stories (someone helps, shares, thanks, hugs, gives, makes a friend), without repeated sentences");
         out.flush();
         long reported = 0;
         while (Instant.now().isBefore(end) && (tasks == 0 || panel.tasksLabeled() < tasks)) {

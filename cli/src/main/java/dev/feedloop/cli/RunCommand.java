@@ -277,8 +277,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     private void importBundled(Path home, String bootstrap, PrintWriter out) {
         String[][] imports = {
-            {"import", "hh-rlhf", home.resolve("data/preferences/hh-rlhf/harmless-base-test.jsonl.gz").toString(), "--bootstrap", bootstrap},
-            {"import", "oasst", home.resolve("data/preferences/oasst/en_100_tree.jsonl").toString(), "--bootstrap", bootstrap},
+            {"import", "hh-rlhf", home.resolve("data/preferences/hh-rlhf/harmless-base-test.jsonl.gz").toString(), "--bootstrap-servers", bootstrap},
+            {"import", "oasst", home.resolve("data/preferences/oasst/en_100_tree.jsonl").toString(), "--bootstrap-servers", bootstrap},
         };
         for (String[] args : imports) {
             StringWriter o = new StringWriter();
@@ -314,7 +314,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 Map<String, Double> m = v.metrics();
                 rows.add(new RunReport.PolicyRow(v.version(), seconds(started, v.publishedAt()), v.rewardModelVersion(),
                         m.getOrDefault("objective/scores", m.getOrDefault("reward/mean", Double.NaN)),
-                        m.getOrDefault("objective/kl", Double.NaN), m.getOrDefault("policy/clipfrac", Double.NaN), w,
+                        LoopState.kl(m), m.getOrDefault("policy/clipfrac", Double.NaN), w,
                         v.lineage()));
             }
         }

@@ -7,25 +7,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The simulated panel's hidden preference: <b>stories in which someone helps someone, without
- * repeated sentences</b>. The services never see this class; they only see the rankings and scores
- * that noisy annotators derive from it, so the loop has to learn it from feedback, as it would from
- * people.
+ * The simulated panel's hidden preference: <b>kind stories, in which someone helps, shares, thanks,
+ * hugs, gives or makes a friend, without repeated sentences</b>. The services never see this class;
+ * they only see the rankings and scores that noisy annotators derive from it, so the loop has to
+ * learn it from feedback, as it would from people.
  *
  * <p>Utility of a response (higher is better):
  * <pre>
- *   u = min(helping words, 2)            helping words: help(s|ed|ing|ful), share(s|d), sharing,
- *                                                       together, thank(s|ed), kind
+ *   u = min(kind words, 2)               kind words: help(s|ed|ing|ful), share(s|d), sharing,
+ *                                                    together, thank(s|ed), kind, friend(s), hug(s|ged),
+ *                                                    give(s), gave, care(s|d), sorry
  *     − 1.0 · repeated sentences         a sentence (split on . ! ?, case and spacing ignored,
  *                                        at least 3 words) already said earlier in the response
  *     − 0.5 if the response is empty     nothing to read
  * </pre>
- * Each helping word counts once per distinct word form, so "help help help" is worth no more than
- * "help", and the cap keeps a list of helping words from being the best story.
+ * Each kind word counts once per distinct word form, so "help help help" is worth no more than
+ * "help", and the cap keeps a list of kind words from being the best story. The vocabulary is wide
+ * on purpose: in 48-token continuations by stories260K about one response in five has a kind word
+ * (one in fourteen for help/share/thank alone), so about a third of the pairs an annotator ranks
+ * carry the preference; with a narrower one most pairs are ties that teach nothing.
  */
 public final class HiddenPreference {
     static final Pattern HELPING = Pattern.compile(
-            "\\b(help|helps|helped|helping|helpful|share|shares|shared|sharing|together|thank|thanks|thanked|kind)\\b",
+            "\\b(help|helps|helped|helping|helpful|share|shares|shared|sharing|together|thank|thanks|thanked|kind"
+                    + "|friend|friends|hug|hugs|hugged|give|gives|gave|care|cares|cared|sorry)\\b",
             Pattern.CASE_INSENSITIVE);
     static final Pattern SENTENCE_END = Pattern.compile("[.!?]+");
     static final int MIN_SENTENCE_WORDS = 3;

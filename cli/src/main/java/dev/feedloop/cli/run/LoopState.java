@@ -133,7 +133,7 @@ public final class LoopState {
         double seconds = WINDOW.toMillis() / 1000.0;
         double meanReward = recentRewards.stream().mapToDouble(r -> r[1]).average().orElse(Double.NaN);
         long pv = policyVersion();
-        double kl = pv == 0 ? Double.NaN : policies.get(pv).metrics().getOrDefault("objective/kl", Double.NaN);
+        double kl = pv == 0 ? Double.NaN : kl(policies.get(pv).metrics());
         RewardModelVersion rm = rewardModels.isEmpty() ? null
                 : ((TreeMap<Long, RewardModelVersion>) rewardModels).lastEntry().getValue();
         return new Snapshot(pv, rm == null ? 0 : rm.version(), rm == null ? Double.NaN : rm.heldOutAccuracy(),
@@ -145,5 +145,13 @@ public final class LoopState {
         while (!times.isEmpty() && times.peekFirst().isBefore(from)) {
             times.removeFirst();
         }
+    }
+
+    /**
+     * A version's mean KL to the reference per response: the exact one ({@code objective/kl_exact},
+     * never negative) where the trainer reports it, else TRL's sampled-token estimate.
+     */
+    public static double kl(Map<String, Double> metrics) {
+        return metrics.getOrDefault("objective/kl_exact", metrics.getOrDefault("objective/kl", Double.NaN));
     }
 }

@@ -13,6 +13,9 @@ class HiddenPreferenceTest {
         assertEquals(1, HiddenPreference.utility("help help help"), 1e-12);
         assertEquals(2, HiddenPreference.utility("They shared the toy and played together. Thanks!"), 1e-12);
         assertEquals(3, HiddenPreference.helpingWords("They shared the toy and played together. Thanks!"));
+        assertEquals(4, HiddenPreference.helpingWords("Her friend gave her a hug. She said sorry."));
+        assertEquals(2, HiddenPreference.utility("Her friend gave her a hug. She said sorry."), 1e-12);
+        assertEquals(0, HiddenPreference.helpingWords("The friendly kindness of the careful girl."));
     }
 
     @Test

@@ -36,6 +36,11 @@ import java.util.Random;
  * <p>Metrics use TRL's names: objective/kl, objective/entropy, objective/scores, policy/clipfrac,
  * policy/approxkl, loss/policy, loss/value, val/ratio, val/clipfrac, env/reward_mean,
  * env/reward_std, response_length, plus objective/kl_coef and ppo/skipped_minibatches.
+ * objective/kl is TRL's: the mean over sequences of Σ_t (log π − log π_ref) on the sampled tokens,
+ * unbiased only when the sampler is the current policy; when it is a version behind (the online
+ * loop) it can go negative. objective/kl_exact is the mean over sequences of Σ_t of the exact KL
+ * between the two next-token distributions at each response position: never negative, whoever
+ * sampled, and what the loop bounds.
  */
 public final class PpoStep {
     private final LlamaModel policy;
@@ -101,7 +106,8 @@ public final class PpoStep {
         float[][] logp = new float[b][];
         float[][] refLogp = new float[b][];
         float[][] oldValues = new float[b][];
-        rolloutForward(rollouts, logp, refLogp, usesValues ? oldValues : null);
+        double[] exactKl = new double[b];
+        rolloutForward(rollouts, logp, refLogp, usesValues ? oldValues : null, exactKl);
 
         // 2. rewards: −β·KL per token (k1 on the sampled tokens), plus the score at the last token
         double beta = kl.value();
@@ -179,6 +185,7 @@ public final class PpoStep {
             length += r.response().length;
         }
         m.put("objective/kl", meanKl);
+        m.put("objective/kl_exact", java.util.Arrays.stream(exactKl).average().orElse(Double.NaN));
         m.put("objective/kl_coef", beta);
         m.put("objective/scores", scoreMean);
         m.put("objective/non_score_reward", -beta * meanKl);
@@ -255,7 +262,8 @@ public final class PpoStep {
         }
     }
 
-    private void rolloutForward(List<ScoredRollout> rollouts, float[][] logp, float[][] refLogp, float[][] values) {
+    private void rolloutForward(List<ScoredRollout> rollouts, float[][] logp, float[][] refLogp, float[][] values,
+                                double[] exactKl) {
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try {
@@ -276,14 +284,27 @@ public final class PpoStep {
                     float[] v = values == null ? null : policy.value(f.hidden()).toFloatArray();
                     int r = batch.maxResponseLength();
                     float[] ref;
+                    float[] exact;
                     try (NDManager refStep = reference.manager().newSubManager()) {
                         TokenBatch refBatch = TokenBatch.promptResponse(refStep, prompts, responses);
-                        ref = LogProbScorer.forward(reference, refBatch, config.temperature()).logprobs().toFloatArray();
+                        LogProbScorer.ResponseForward rf = LogProbScorer.forward(reference, refBatch, config.temperature());
+                        ref = rf.logprobs().toFloatArray();
+                        // exact KL(π ‖ π_ref) of the next-token distributions at every response position:
+                        // Σ_v π(v) (log π(v) − log π_ref(v)), ≥ 0 whoever sampled the tokens
+                        NDArray policyLog = f.logits().logSoftmax(-1);              // (B, R, V)
+                        NDArray refLog = rf.logits().logSoftmax(-1);                // (B, R, V)
+                        exact = policyLog.exp().mul(policyLog.sub(refLog)).sum(new int[] {-1})
+                                .mul(f.mask()).toFloatArray();                      // (B, R)
                     }
                     for (int j = 0; j < n; j++) {
                         int len = responses[j].length;
                         logp[start + j] = java.util.Arrays.copyOfRange(lp, j * r, j * r + len);
                         refLogp[start + j] = java.util.Arrays.copyOfRange(ref, j * r, j * r + len);
+                        double seq = 0;
+                        for (int t = 0; t < len; t++) {
+                            seq += Math.max(0f, exact[j * r + t]);
+                        }
+                        exactKl[start + j] = seq;
                         if (values != null) {
                             values[start + j] = java.util.Arrays.copyOfRange(v, j * r, j * r + len);
                         }

@@ -1,6 +1,7 @@
 package dev.feedloop.ml.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -118,6 +119,7 @@ class PreferenceLearningTest {
         PpoStep.prepare(policy, config);
         double before = rate(policy, 100);
         double kl = 0;
+        double exactKl = 0;
         try (AdamW adam = AdamW.withLearningRate(policy.parameters(), manager, config.learningRate())) {
             PpoStep ppo = new PpoStep(policy, reference, adam, config);
             Sampler sampler = new Sampler(policy, tokenizer);
@@ -139,6 +141,12 @@ class PreferenceLearningTest {
                 }
                 PpoStep.Result r = ppo.step(batch);
                 kl = r.get("objective/kl");
+                exactKl = r.get("objective/kl_exact");
+                if (iteration == 0) {
+                    // the first step measures before any update: policy and reference are the same model
+                    assertEquals(0.0, exactKl, 1e-4, "exact KL of a policy to its own copy");
+                }
+                assertTrue(exactKl >= 0, "exact KL is never negative: " + exactKl);
                 if (iteration % 3 == 0) {
                     System.out.printf("ppo %d score %.3f kl %.3f clipfrac %.3f entropy %.3f%n", iteration,
                             r.get("objective/scores"), kl, r.get("policy/clipfrac"), r.get("objective/entropy"));
@@ -147,9 +155,10 @@ class PreferenceLearningTest {
         }
         policy.setTrainable(false);
         double after = rate(policy, 101);
-        System.out.printf("preferred rate %.3f → %.3f, final KL %.3f%n", before, after, kl);
+        System.out.printf("preferred rate %.3f → %.3f, final KL %.3f (exact %.3f)%n", before, after, kl, exactKl);
         assertTrue(after - before >= 0.30, "rate " + before + " → " + after);
         assertTrue(kl < 12.0, "mean KL per sequence " + kl + " stays under 12 nats (0.3 per token)");
+        assertTrue(exactKl > 0.01 && exactKl < 12.0, "exact KL per sequence " + exactKl + " moved but stays under 12 nats");
         Map<String, float[]> referenceAfter = snapshot(reference);
         for (String name : referenceBefore.keySet()) {
             assertArrayEquals(referenceBefore.get(name), referenceAfter.get(name), name + " of the reference changed");
