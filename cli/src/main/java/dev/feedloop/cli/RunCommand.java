@@ -52,6 +52,10 @@ import picocli.CommandLine.Spec;
             "the simulated annotator panel; stops after N new policy versions and writes runs/<timestamp>/."})
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
     static final String PROMPTS = "data/prompts/tinystories/tinystories_sample.txt";
+    /** Prompts sent and not yet answered by a rollout. */
+    static final int FEED_AHEAD = 8;
+    /** Prompts sent and not yet scored by the reward model. */
+    static final int SCORING_AHEAD = 32;
 
     @Spec
     CommandSpec spec;
@@ -178,7 +182,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 Instant deadline = started.plus(timeout);
                 Instant nextLine = Instant.now();
                 while (!stop.get() && state.policyVersion() < startVersion + policyVersions && Instant.now().isBefore(deadline)) {
-                    feeder.topUp(state::curatedRollouts, 8);
+                    // at most 8 prompts ahead of the generator, and at most 32 rollouts ahead of the reward
+                    // model's scoring: rollouts nobody can score yet would only go stale for the trainer
+                    // while their sampling takes a core from the services that learn
+                    feeder.topUp(() -> Math.min(state.curatedRollouts(), state.scored() + SCORING_AHEAD - FEED_AHEAD), FEED_AHEAD);
                     if (panelError.get() != null) {
                         throw new IllegalStateException("the simulated panel failed: " + panelError.get().getMessage(), panelError.get());
                     }

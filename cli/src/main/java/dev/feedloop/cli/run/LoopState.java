@@ -103,6 +103,11 @@ public final class LoopState {
     }
 
     /** The latest policy version (0 = the base policy). */
+    /** Scored rollouts seen ({@code RolloutScored}: the loop's own rollouts; imported ones are not scored). */
+    public synchronized long scored() {
+        return scored;
+    }
+
     public synchronized long policyVersion() {
         return policies.isEmpty() ? 0 : ((TreeMap<Long, PolicyVersion>) policies).lastKey();
     }

@@ -11,6 +11,10 @@ final class StackDefaults {
     static Map<String, String> reward(Path runDir) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("feedloop.reward.checkpoint-dir", runDir.resolve("reward-models").toString());
+        // the loop's pairs are a story opening plus at most --max-new-tokens (48) tokens: 80 keeps them
+        // whole, and the imported dialogues lose only the start of their prompts (left truncation),
+        // which makes a step on 2 shared cores about a third cheaper than the default 128
+        p.put("feedloop.reward.max-tokens", "80");
         return p;
     }
 

@@ -36,6 +36,13 @@ public interface RewardConfig {
     @WithDefault("1e-3")
     double learningRate();
 
+    /**
+     * Replay-only steps that each step on new comparisons earns, taken only when the model thread is
+     * otherwise idle (0 turns them off). Default 2.
+     */
+    @WithDefault("2")
+    double replayRatio();
+
     /** Evaluate (and maybe publish) after this many new comparisons have been trained on. Default 200 comparisons. */
     @WithDefault("200")
     int publishEvery();

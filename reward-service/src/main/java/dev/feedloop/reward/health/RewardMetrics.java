@@ -37,6 +37,7 @@ public class RewardMetrics {
         counter("feedloop.reward.comparisons", "new comparisons made from feedback", stats.comparisons);
         counter("feedloop.reward.rollouts.scored", "rollouts scored", stats.rolloutsScored);
         counter("feedloop.reward.training.steps", "training steps", stats.trainingSteps);
+        counter("feedloop.reward.training.replay.steps", "training steps on replayed pairs only, taken when idle", stats.replaySteps);
         counter("feedloop.reward.evaluations", "held-out evaluations", stats.evaluations);
         counter("feedloop.reward.gate.refused", "candidates the gate did not publish", stats.gateRefusals);
         counter("feedloop.reward.feedback.received", "feedback records received", stats.feedbackReceived);

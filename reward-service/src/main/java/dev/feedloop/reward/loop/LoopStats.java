@@ -15,6 +15,8 @@ public final class LoopStats {
     /** New comparisons (train and held-out) made from feedback not already in the loaded version. */
     public final AtomicLong comparisons = new AtomicLong();
     public final AtomicLong trainingSteps = new AtomicLong();
+    /** Steps on replayed pairs only (see RewardLoop.replayStep). */
+    public final AtomicLong replaySteps = new AtomicLong();
     public final AtomicLong evaluations = new AtomicLong();
     public final AtomicLong gateRefusals = new AtomicLong();
     public final AtomicLong rolloutsScored = new AtomicLong();

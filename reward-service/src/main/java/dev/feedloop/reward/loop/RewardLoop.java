@@ -8,6 +8,7 @@ import dev.feedloop.contracts.events.v1.Response;
 import dev.feedloop.contracts.events.v1.ResponseReward;
 import dev.feedloop.contracts.events.v1.RewardModelPublished;
 import dev.feedloop.contracts.events.v1.RolloutGenerated;
+import dev.feedloop.contracts.events.v1.Source;
 import dev.feedloop.contracts.events.v1.RolloutScored;
 import dev.feedloop.ml.checkpoint.CheckpointStore;
 import dev.feedloop.ml.checkpoint.Sha256;
@@ -51,16 +52,26 @@ import java.util.UUID;
 public final class RewardLoop {
 
     private static final System.Logger LOG = System.getLogger(RewardLoop.class.getName());
+    /** Replay-only steps that can be owed at most: a burst of new pairs does not buy minutes of replay. */
+    static final double MAX_REPLAY_CREDIT = 64;
 
     /**
      * @param publishEvery             trained new pairs between evaluations
      * @param scoreBeforeFirstVersion  score rollouts with version 0 before version 1 exists
+     * @param replayRatio              replay-only steps (pairs drawn from the replay buffer) that each
+     *                                 step on new pairs earns, taken when the model thread has nothing
+     *                                 else to do: noisy labels need several passes, and a step on new
+     *                                 pairs sees each of them once
      */
     public record Settings(int publishEvery, Path checkpointDir, boolean scoreBeforeFirstVersion, int batchSize,
             long seed, double heldOutFraction, int replayCapacity, int heldOutCapacity, int maxRollouts,
             int maxPendingFeedback, int dedupCapacity, boolean tiesAsSoftLabels, double minImprovement,
-            int minHeldOutPairs) {
+            int minHeldOutPairs, double replayRatio) {
         public Settings {
+            if (!(replayRatio >= 0 && replayRatio <= MAX_REPLAY_CREDIT)) {
+                throw new IllegalArgumentException("feedloop.reward.replay-ratio = " + replayRatio + " must be in [0, "
+                        + MAX_REPLAY_CREDIT + "]");
+            }
             if (publishEvery < 1) {
                 throw new IllegalArgumentException("feedloop.reward.publish-every = " + publishEvery + " must be >= 1");
             }
@@ -87,12 +98,21 @@ public final class RewardLoop {
     private final ComparisonAssembler assembler;
     private final ComparisonPool replay;
     private final ComparisonPool heldOut;
+    /** New pairs from the loop's own feedback (annotators, the panel, production users): trained first. */
     private final Deque<MiniBatcher.Fresh> fresh = new ArrayDeque<>();
+    /**
+     * New pairs from imported datasets: a warm start, trained in arrival order whenever live feedback
+     * leaves room in a batch, so thousands of imported pairs never stand between people's latest
+     * feedback and the next reward-model version.
+     */
+    private final Deque<MiniBatcher.Fresh> freshImported = new ArrayDeque<>();
     private final MiniBatcher batcher;
     private final PublishGate gate;
     private final FeedbackLedger ledger;
     private long nextVersion;
     private int trainedSinceEvaluation;
+    private double replayCredit;
+    private final Random replayRandom;
     private double publishedAccuracy = Double.NaN;
     private long publishedAccuracyGeneration = -1;
 
@@ -114,6 +134,7 @@ public final class RewardLoop {
         this.replay = new ComparisonPool(settings.replayCapacity());
         this.heldOut = new ComparisonPool(settings.heldOutCapacity());
         this.batcher = new MiniBatcher(settings.batchSize(), new Random(settings.seed()));
+        this.replayRandom = new Random(settings.seed() + 1);
         this.gate = new PublishGate(settings.minImprovement(), settings.minHeldOutPairs());
         this.ledger = new FeedbackLedger(Topics.FEEDBACK, loaded.map(RewardModelPublished::getLineageList).orElse(List.of()));
         this.nextVersion = nextVersion;
@@ -160,7 +181,8 @@ public final class RewardLoop {
                 if (!g.heldOut()) {
                     for (var pair : g.pairs()) {
                         ticket.hold();
-                        fresh.addLast(new MiniBatcher.Fresh(pair, ticket));
+                        (j.feedback().getSource() == Source.IMPORT ? freshImported : fresh)
+                                .addLast(new MiniBatcher.Fresh(pair, ticket));
                     }
                 }
             }
@@ -186,7 +208,7 @@ public final class RewardLoop {
     // ---- training and publication ----
 
     public boolean hasTrainingWork() {
-        return !fresh.isEmpty();
+        return !fresh.isEmpty() || !freshImported.isEmpty();
     }
 
     /**
@@ -194,7 +216,7 @@ public final class RewardLoop {
      * {@code publishEvery} trained pairs, an evaluation, and the publication it allows.
      */
     public Optional<Publication> trainStep() {
-        MiniBatcher.Batch batch = batcher.next(fresh, replay);
+        MiniBatcher.Batch batch = batcher.next(List.of(fresh, freshImported), replay);
         if (batch.fresh().isEmpty()) {
             return Optional.empty();
         }
@@ -204,12 +226,34 @@ public final class RewardLoop {
         stats.lastLoss = r.loss();
         stats.lastAccuracy = r.accuracy();
         trainedSinceEvaluation += batch.fresh().size();
+        replayCredit = Math.min(MAX_REPLAY_CREDIT, replayCredit + settings.replayRatio());
         levels();
         if (trainedSinceEvaluation < settings.publishEvery()) {
             return Optional.empty();
         }
         trainedSinceEvaluation = 0;
         return evaluate(r);
+    }
+
+    /** Whether a replay-only step is owed and the replay buffer can fill a batch. */
+    public boolean hasReplayWork() {
+        return replayCredit >= 1 && replay.size() >= batcher.batchSize();
+    }
+
+    /**
+     * One step on a batch drawn uniformly from the replay buffer (pairs already trained on once),
+     * paid for by earlier steps on new pairs. It settles no feedback and triggers no evaluation:
+     * the next evaluation comes, as always, after {@code publishEvery} new pairs.
+     */
+    public void replayStep() {
+        if (!hasReplayWork()) {
+            return;
+        }
+        BradleyTerryStep.Result r = learner.train(replay.sample(batcher.batchSize(), replayRandom));
+        replayCredit -= 1;
+        stats.replaySteps.incrementAndGet();
+        stats.lastLoss = r.loss();
+        stats.lastAccuracy = r.accuracy();
     }
 
     private Optional<Publication> evaluate(BradleyTerryStep.Result last) {
@@ -342,7 +386,7 @@ public final class RewardLoop {
 
     private void levels() {
         stats.pendingFeedback = join.pendingCount();
-        stats.freshPairs = fresh.size();
+        stats.freshPairs = fresh.size() + freshImported.size();
         stats.replayPairs = replay.size();
         stats.heldOutPairs = heldOut.size();
     }

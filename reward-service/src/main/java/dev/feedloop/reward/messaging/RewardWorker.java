@@ -157,6 +157,10 @@ public class RewardWorker {
                     loop.trainStep().ifPresent(p -> publish(loop, p));
                     worked = true;
                 }
+                if (!worked && loop.hasReplayWork()) {
+                    loop.replayStep();
+                    worked = true;
+                }
                 if (!worked) {
                     Consumer<RewardLoop> work = inbox.poll(100, TimeUnit.MILLISECONDS);
                     if (work != null) {
@@ -275,7 +279,7 @@ public class RewardWorker {
                 config.scoreBeforeFirstVersion(), config.batchSize(), config.seed(), config.heldoutFraction(),
                 config.replayCapacity(), config.heldoutCapacity(), config.join().maxRollouts(),
                 config.join().maxPendingFeedback(), config.join().dedupCapacity(), config.tiesAsSoftLabels(),
-                config.gate().minImprovement(), config.gate().minHeldoutPairs());
+                config.gate().minImprovement(), config.gate().minHeldoutPairs(), config.replayRatio());
         LOG.infof("reward model version %d serving; next version %d; checkpoints in %s", learner.publishedVersion(),
                 highest + 1, checkpointDir);
         return new RewardLoop(learner, s, loaded, highest + 1, Clock.systemUTC(), stats);

@@ -41,9 +41,19 @@ public final class MiniBatcher {
 
     /** The next batch, taking the new pairs it uses off {@code fresh}; empty when {@code fresh} is empty. */
     public Batch next(Deque<Fresh> fresh, ComparisonPool replay) {
+        return next(List.of(fresh), replay);
+    }
+
+    /**
+     * The next batch from queues of new pairs in priority order: the first queue's pairs first, the
+     * next queue's where they leave room; then replay. Empty when every queue is empty.
+     */
+    public Batch next(List<Deque<Fresh>> byPriority, ComparisonPool replay) {
         List<Fresh> taken = new ArrayList<>();
-        while (taken.size() < batchSize && !fresh.isEmpty()) {
-            taken.add(fresh.pollFirst());
+        for (Deque<Fresh> fresh : byPriority) {
+            while (taken.size() < batchSize && !fresh.isEmpty()) {
+                taken.add(fresh.pollFirst());
+            }
         }
         if (taken.isEmpty()) {
             return new Batch(List.of(), List.of());

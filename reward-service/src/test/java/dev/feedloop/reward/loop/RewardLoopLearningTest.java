@@ -84,7 +84,7 @@ class RewardLoopLearningTest {
 
     static RewardLoop.Settings settings() {
         return new RewardLoop.Settings(16, checkpoints, false, 16, 1, FRACTION, 20000, 2000, 1000, 1000, 100000,
-                false, 0.0, 12);
+                false, 0.0, 12, 0.0);
     }
 
     static RewardLearner base() {
@@ -188,6 +188,40 @@ class RewardLoopLearningTest {
         assertEquals(before + 1, stats.comparisons.get());
         loop.onFeedback(Fixtures.score("s3", scored, 2, 4), new FeedbackPosition(1, 2));
         assertEquals(before + 3, stats.comparisons.get(), "three scored responses: three pairs in all");
+        learner.close();
+    }
+
+    @Test
+    @Order(3)
+    void eachStepOnNewPairsEarnsReplayStepsThatSettleNothingAndPublishNothing() {
+        LoopStats stats = new LoopStats();
+        RewardLearner learner = base();
+        RewardLoop.Settings two = new RewardLoop.Settings(1000, checkpoints.resolve("replay"), false, 16, 1, FRACTION,
+                20000, 2000, 1000, 1000, 100000, false, 0.0, 12, 2.0);
+        RewardLoop loop = new RewardLoop(learner, two, Optional.empty(), 1, Clock.systemUTC(), stats);
+        for (int i = 0; i < 12; i++) {
+            loop.onRollout(rollouts.get(i));
+            loop.onFeedback(feedback.get(i), new FeedbackPosition(0, i));
+        }
+        assertFalse(loop.hasReplayWork(), "nothing earned before a step on new pairs");
+        int freshSteps = 0;
+        while (loop.hasTrainingWork()) {
+            assertTrue(loop.trainStep().isEmpty(), "publish-every 1000 is far away");
+            freshSteps++;
+        }
+        assertTrue(freshSteps >= 2 && loop.replayPairs() >= 16, "steps " + freshSteps + ", replay " + loop.replayPairs());
+        int replaySteps = 0;
+        while (loop.hasReplayWork()) {
+            loop.replayStep();
+            replaySteps++;
+        }
+        assertEquals(2 * freshSteps, replaySteps, "two replay steps per step on new pairs");
+        assertEquals(replaySteps, stats.replaySteps.get());
+        assertEquals(freshSteps, stats.trainingSteps.get(), "replay steps are counted apart");
+        assertEquals(0, stats.evaluations.get(), "replay steps trigger no evaluation");
+        assertEquals(0, loop.publishedVersion());
+        loop.replayStep();  // nothing owed: a no-op
+        assertEquals(replaySteps, stats.replaySteps.get());
         learner.close();
     }
 

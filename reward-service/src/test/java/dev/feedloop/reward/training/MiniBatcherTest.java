@@ -70,4 +70,22 @@ class MiniBatcherTest {
         assertTrue(batcher.next(new ArrayDeque<>(), pool(10)).pairs().isEmpty());
         assertEquals(2, batcher.next(fresh(2), new ComparisonPool(10)).pairs().size());
     }
+
+    @Test
+    void liveFeedbackGoesBeforeImportedPairsWhichFillTheRestBeforeReplay() {
+        Deque<MiniBatcher.Fresh> imported = fresh(20);   // a dataset import that arrived first
+        Deque<MiniBatcher.Fresh> live = new ArrayDeque<>();
+        for (int i = 0; i < 3; i++) {
+            live.add(new MiniBatcher.Fresh(pair("live" + i), ledger.open(new FeedbackPosition(1, i))));
+        }
+        MiniBatcher batcher = new MiniBatcher(8, new Random(1));
+        MiniBatcher.Batch b = batcher.next(List.of(live, imported), pool(10));
+        assertEquals(List.of("live0", "live1", "live2", "new0", "new1", "new2", "new3", "new4"),
+                b.fresh().stream().map(f -> f.pair().groupId()).toList());
+        assertEquals(0, b.replayed().size(), "new pairs fill the batch");
+        assertTrue(live.isEmpty());
+        assertEquals(15, imported.size());
+        MiniBatcher.Batch rest = batcher.next(List.of(live, imported), pool(10));
+        assertEquals("new5", rest.fresh().get(0).pair().groupId(), "imported pairs keep their order");
+    }
 }
