@@ -81,7 +81,10 @@ public final class TaskQueue {
         if (rollouts.putIfAbsent(rollout.getRolloutId(), rollout) != null) {
             return false;  // redelivered or replayed twice
         }
-        boolean isTask = productionRolloutsAsTasks || rollout.getSource() != Source.PRODUCTION;
+        // imported rollouts (a dataset's responses) arrive with their people's feedback already on the
+        // feedback topic: feedback may refer to them, but they are not work for annotators
+        boolean isTask = rollout.getSource() != Source.IMPORT
+                && (productionRolloutsAsTasks || rollout.getSource() != Source.PRODUCTION);
         if (isTask && labeledBy(rollout.getRolloutId()).size() < quorum) {
             open.put(rollout.getRolloutId(), new Lease());
         }

@@ -80,6 +80,18 @@ class TaskQueueTest {
     }
 
     @Test
+    void importedRolloutsAreKnownButNeverTasks() {
+        for (boolean labelProduction : new boolean[] {false, true}) {
+            TaskQueue queue = new TaskQueue(1, LEASE, labelProduction);
+            queue.offer(rollout("i1", 2, Source.IMPORT));
+            queue.offer(rollout("c1", 2, Source.CURATED));
+            assertTrue(queue.rollout("i1").isPresent(), "feedback can still refer to it");
+            assertEquals("c1", taskOf(queue.next("alice", T0)));
+            assertEquals("none", taskOf(queue.next("bob", T0)), "the imported rollout is no task");
+        }
+    }
+
+    @Test
     void offerAndRecordAreIdempotent() {
         TaskQueue queue = new TaskQueue(2, LEASE, false);
         assertTrue(queue.offer(rollout("r1", 2, Source.CURATED)));

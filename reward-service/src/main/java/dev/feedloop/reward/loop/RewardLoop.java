@@ -98,6 +98,13 @@ public final class RewardLoop {
     private final ComparisonAssembler assembler;
     private final ComparisonPool replay;
     private final ComparisonPool heldOut;
+    /**
+     * The held-out groups of the loop's own feedback (not imported): the gate's set once it holds
+     * {@code minHeldOutPairs}. Imported datasets (adult dialogue for a model of children's stories)
+     * would otherwise make up most of the held-out set, and their chance-level noise would decide
+     * which versions of the loop's reward model get published.
+     */
+    private final ComparisonPool heldOutLive;
     /** New pairs from the loop's own feedback (annotators, the panel, production users): trained first. */
     private final Deque<MiniBatcher.Fresh> fresh = new ArrayDeque<>();
     /**
@@ -114,7 +121,7 @@ public final class RewardLoop {
     private double replayCredit;
     private final Random replayRandom;
     private double publishedAccuracy = Double.NaN;
-    private long publishedAccuracyGeneration = -1;
+    private String publishedAccuracyKey = "";
 
     /**
      * @param loaded      the version {@code learner} was loaded from, if any: its lineage is restored
@@ -133,6 +140,7 @@ public final class RewardLoop {
                 learner.encoder(), new HeldOutSplit(settings.heldOutFraction()), settings.maxRollouts());
         this.replay = new ComparisonPool(settings.replayCapacity());
         this.heldOut = new ComparisonPool(settings.heldOutCapacity());
+        this.heldOutLive = new ComparisonPool(settings.heldOutCapacity());
         this.batcher = new MiniBatcher(settings.batchSize(), new Random(settings.seed()));
         this.replayRandom = new Random(settings.seed() + 1);
         this.gate = new PublishGate(settings.minImprovement(), settings.minHeldOutPairs());
@@ -173,6 +181,9 @@ public final class RewardLoop {
                 ComparisonPool pool = g.heldOut() ? heldOut : replay;
                 int before = pool.groupSize(g.groupId());
                 pool.put(g.groupId(), g.pairs());
+                if (g.heldOut() && j.feedback().getSource() != Source.IMPORT) {
+                    heldOutLive.put(g.groupId(), g.pairs());
+                }
                 if (restored) {
                     continue;
                 }
@@ -258,11 +269,12 @@ public final class RewardLoop {
 
     private Optional<Publication> evaluate(BradleyTerryStep.Result last) {
         stats.evaluations.incrementAndGet();
-        var pairs = heldOut.all();
+        boolean live = usesLiveHeldOut();
+        var pairs = (live ? heldOutLive : heldOut).all();
         RewardEvaluator.Metrics candidate = learner.evaluateCandidate(pairs);
-        if (publishedAccuracyGeneration != heldOut.generation()) {
+        if (!publishedAccuracyKey.equals(heldOutKey())) {
             publishedAccuracy = learner.evaluatePublished(pairs).accuracy();
-            publishedAccuracyGeneration = heldOut.generation();
+            publishedAccuracyKey = heldOutKey();
         }
         stats.candidateHeldOutAccuracy = candidate.accuracy();
         PublishGate.Decision decision = gate.decide(candidate.pairs(), candidate.accuracy(), publishedAccuracy);
@@ -299,6 +311,9 @@ public final class RewardLoop {
                 .putMetrics("heldout_lower95", candidate.lower95())
                 .putMetrics("heldout_upper95", candidate.upper95())
                 .putMetrics("previous_heldout_accuracy", publishedAccuracy)
+                .putMetrics("heldout_live", live ? 1 : 0)
+                .putMetrics("heldout_live_pairs", heldOutLive.size())
+                .putMetrics("heldout_all_pairs", heldOut.size())
                 .putMetrics("training_steps", learner.optimizerSteps())
                 .build();
         LOG.log(Level.INFO, "reward model version " + version + " passes the gate (" + decision.reason() + "); "
@@ -306,11 +321,21 @@ public final class RewardLoop {
         return Optional.of(new Publication(version, event));
     }
 
+    /** Whether the gate judges on the loop's own held-out feedback (enough of it) rather than on all of it. */
+    boolean usesLiveHeldOut() {
+        return heldOutLive.size() >= settings.minHeldOutPairs();
+    }
+
+    /** Names the held-out set in use and its contents: the published accuracy is re-measured when it changes. */
+    private String heldOutKey() {
+        return usesLiveHeldOut() ? "live:" + heldOutLive.generation() : "all:" + heldOut.generation();
+    }
+
     /** The broker acknowledged the publication: the candidate as written becomes the published version. */
     public void published(Publication p) {
         learner.promote(p.version());
         publishedAccuracy = p.event().getHeldoutAccuracy();
-        publishedAccuracyGeneration = heldOut.generation();
+        publishedAccuracyKey = heldOutKey();
         stats.publishedVersion = p.version();
         stats.publishedHeldOutAccuracy = p.event().getHeldoutAccuracy();
     }
@@ -374,6 +399,11 @@ public final class RewardLoop {
 
     public List<OffsetRange> lineage() {
         return ledger.lineage();
+    }
+
+    /** Held-out pairs of the loop's own (not imported) feedback. */
+    public int heldOutLivePairs() {
+        return heldOutLive.size();
     }
 
     public int heldOutPairs() {

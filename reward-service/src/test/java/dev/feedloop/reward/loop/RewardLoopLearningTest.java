@@ -10,6 +10,7 @@ import dev.feedloop.contracts.events.v1.FeedbackRecorded;
 import dev.feedloop.contracts.events.v1.OffsetRange;
 import dev.feedloop.contracts.events.v1.RewardModelPublished;
 import dev.feedloop.contracts.events.v1.RolloutGenerated;
+import dev.feedloop.contracts.events.v1.Source;
 import dev.feedloop.contracts.events.v1.RolloutScored;
 import dev.feedloop.reward.Fixtures;
 import dev.feedloop.reward.feedback.FeedbackPosition;
@@ -222,6 +223,41 @@ class RewardLoopLearningTest {
         assertEquals(0, loop.publishedVersion());
         loop.replayStep();  // nothing owed: a no-op
         assertEquals(replaySteps, stats.replaySteps.get());
+        learner.close();
+    }
+
+    @Test
+    @Order(4)
+    void theGateJudgesOnTheLoopsOwnHeldOutFeedbackOnceThereIsEnoughOfIt() {
+        RewardLearner learner = base();
+        List<RewardModelPublished> out = new ArrayList<>();
+        // versions from 100: the first test's checkpoints share the directory
+        RewardLoop loop = new RewardLoop(learner, settings(), Optional.empty(), 100, Clock.systemUTC(), new LoopStats());
+        for (int i = 0; i < rollouts.size(); i++) {
+            loop.onRollout(rollouts.get(i));
+            // an imported dataset's verdicts, on the same responses
+            loop.onFeedback(feedback.get(i).toBuilder().setEventId("import-" + i).setSource(Source.IMPORT).build(),
+                    new FeedbackPosition(0, i));
+        }
+        assertEquals(0, loop.heldOutLivePairs());
+        assertTrue(loop.heldOutPairs() >= 12);
+        assertFalse(loop.usesLiveHeldOut(), "only imported feedback: the gate judges on all of it");
+        for (int i = 0; i < rollouts.size(); i++) {
+            loop.onFeedback(feedback.get(i).toBuilder().setEventId("live-" + i).setSource(Source.SIMULATED).build(),
+                    new FeedbackPosition(1, i));
+        }
+        assertTrue(loop.usesLiveHeldOut(), "enough of the loop's own held-out feedback");
+        assertTrue(loop.heldOutLivePairs() < loop.heldOutPairs());
+        while (loop.hasTrainingWork()) {
+            loop.trainStep().ifPresent(p -> {
+                loop.published(p);
+                out.add(p.event());
+            });
+        }
+        assertFalse(out.isEmpty());
+        RewardModelPublished last = out.get(out.size() - 1);
+        assertEquals(1.0, last.getMetricsOrThrow("heldout_live"));
+        assertEquals(loop.heldOutLivePairs(), last.getHeldoutPairs(), "accuracy measured on the live pairs only");
         learner.close();
     }
 
