@@ -10,8 +10,8 @@ import java.util.Random;
  * One simulated annotator: perceives each response's {@link HiddenPreference#utility utility} plus
  * their own Gaussian noise (standard deviation {@code noise}), then labels as a person would:
  * <ul>
- *   <li>a <b>ranking</b> of all K responses, best first; responses whose perceived utilities are
- *       closer than {@link #TIE_GAP} share a tier (a tie);</li>
+ *   <li>a <b>ranking</b> of all K responses, best first; a response whose perceived utility is
+ *       closer than {@link #TIE_GAP} to the one ranked just above it shares its tier (a tie);</li>
  *   <li>a <b>score</b> 1–7 for each response, with probability {@code scoreRate} per task:
  *       {@code round(3 + 1.5 · perceived)}, clamped to 1…7;</li>
  *   <li>a <b>flag</b> "fails the task" on an empty or repetitive response (two or more repeated
@@ -22,8 +22,14 @@ import java.util.Random;
  * inter-annotator agreement InstructGPT reports for its labelers (≈ 73–77%).
  */
 public final class SimulatedAnnotator {
-    /** Perceived utilities closer than this are a tie in the ranking. */
-    static final double TIE_GAP = 0.05;
+    /**
+     * Perceived utilities closer than this are a tie in the ranking: half a kind word. Like people,
+     * the annotators call two stories equally good when neither stands out, rather than ordering
+     * them by a whim; a tie gives the reward model no comparison instead of a coin-flip one. (With
+     * the default noise, two stories of equal utility tie about half the time; one kind word apart,
+     * the better one is ranked above the other about 78% of the time and below it about 1%.)
+     */
+    static final double TIE_GAP = 0.5;
     /** Chance that an annotator notices a response that deserves a flag. */
     static final double FLAG_NOTICE = 0.5;
     public static final String FLAG_CATEGORY = "fails the task";

@@ -37,8 +37,8 @@ public interface RewardConfig {
     double learningRate();
 
     /**
-     * Replay-only steps that each step on new comparisons earns, taken only when the model thread is
-     * otherwise idle (0 turns them off). Default 2.
+     * Replay-only steps (whole comparison groups from the replay buffer) that each step on new
+     * comparisons earns, taken between the model thread's other work (0 turns them off). Default 2.
      */
     @WithDefault("2")
     double replayRatio();

@@ -58,10 +58,10 @@ public final class RewardLoop {
     /**
      * @param publishEvery             trained new pairs between evaluations
      * @param scoreBeforeFirstVersion  score rollouts with version 0 before version 1 exists
-     * @param replayRatio              replay-only steps (pairs drawn from the replay buffer) that each
-     *                                 step on new pairs earns, taken when the model thread has nothing
-     *                                 else to do: noisy labels need several passes, and a step on new
-     *                                 pairs sees each of them once
+     * @param replayRatio              replay-only steps (whole groups drawn from the replay buffer)
+     *                                 that each step on new pairs earns, taken between the model
+     *                                 thread's other work: noisy labels need several passes, and a
+     *                                 step on new pairs sees each of them once
      */
     public record Settings(int publishEvery, Path checkpointDir, boolean scoreBeforeFirstVersion, int batchSize,
             long seed, double heldOutFraction, int replayCapacity, int heldOutCapacity, int maxRollouts,
@@ -260,7 +260,7 @@ public final class RewardLoop {
         if (!hasReplayWork()) {
             return;
         }
-        BradleyTerryStep.Result r = learner.train(replay.sample(batcher.batchSize(), replayRandom));
+        BradleyTerryStep.Result r = learner.train(replay.sampleGroups(batcher.batchSize(), replayRandom));
         replayCredit -= 1;
         stats.replaySteps.incrementAndGet();
         stats.lastLoss = r.loss();

@@ -157,8 +157,8 @@ public class RewardWorker {
                     loop.trainStep().ifPresent(p -> publish(loop, p));
                     worked = true;
                 }
-                if (!worked && loop.hasReplayWork()) {
-                    loop.replayStep();
+                if (loop.hasReplayWork()) {
+                    loop.replayStep();  // earned by the steps on new pairs (replay-ratio)
                     worked = true;
                 }
                 if (!worked) {

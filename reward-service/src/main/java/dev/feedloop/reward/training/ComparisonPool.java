@@ -19,6 +19,7 @@ public final class ComparisonPool {
     private final LinkedHashMap<String, List<EncodedPair>> groups = new LinkedHashMap<>();
     private int pairs;
     private List<EncodedPair> flat;  // lazily rebuilt after a change
+    private List<List<EncodedPair>> groupList;  // likewise
     private long generation;
 
     public ComparisonPool(int capacity) {
@@ -44,6 +45,7 @@ public final class ComparisonPool {
             oldest.remove();
         }
         flat = null;
+        groupList = null;
         generation++;
     }
 
@@ -53,6 +55,27 @@ public final class ComparisonPool {
         List<EncodedPair> out = new ArrayList<>(n);
         for (int i = 0; i < n && !all.isEmpty(); i++) {
             out.add(all.get(random.nextInt(all.size())));
+        }
+        return out;
+    }
+
+    /**
+     * Whole groups drawn uniformly with replacement, until the next one would pass {@code n} pairs
+     * (the first one is always taken, cut to {@code n}). A group's pairs share its weight
+     * 1/C(K,2) (InstructGPT eq. 1), so a batch of lone pairs from many groups would train at a
+     * sixth of the scale of a batch of whole rankings; whole groups keep every batch at one scale.
+     */
+    public List<EncodedPair> sampleGroups(int n, Random random) {
+        if (groupList == null) {
+            groupList = List.copyOf(groups.values());
+        }
+        List<EncodedPair> out = new ArrayList<>(n);
+        while (out.size() < n && !groupList.isEmpty()) {
+            List<EncodedPair> g = groupList.get(random.nextInt(groupList.size()));
+            if (!out.isEmpty() && out.size() + g.size() > n) {
+                break;
+            }
+            out.addAll(g.subList(0, Math.min(g.size(), n - out.size())));
         }
         return out;
     }

@@ -58,7 +58,7 @@ public final class MiniBatcher {
         if (taken.isEmpty()) {
             return new Batch(List.of(), List.of());
         }
-        return new Batch(taken, replay.sample(batchSize - taken.size(), random));
+        return new Batch(taken, replay.sampleGroups(batchSize - taken.size(), random));
     }
 
     public int batchSize() {

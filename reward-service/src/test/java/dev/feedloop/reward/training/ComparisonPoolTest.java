@@ -2,6 +2,7 @@ package dev.feedloop.reward.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.feedloop.ml.train.EncodedPair;
 import java.util.List;
@@ -41,5 +42,29 @@ class ComparisonPoolTest {
         assertEquals(2, pool.groupCount());
         assertEquals(4, pool.sample(4, new Random(1)).size());
         assertEquals(0, new ComparisonPool(5).sample(4, new Random(1)).size());
+    }
+
+    @Test
+    void replayDrawsWholeGroupsUpToTheBatch() {
+        ComparisonPool pool = new ComparisonPool(100);
+        pool.put("six", group("six", 6));
+        pool.put("three", group("three", 3));
+        pool.put("one", group("one", 1));
+        Random random = new Random(5);
+        for (int draw = 0; draw < 50; draw++) {
+            List<EncodedPair> batch = pool.sampleGroups(8, random);
+            assertTrue(batch.size() <= 8 && !batch.isEmpty(), "size " + batch.size());
+            java.util.Map<String, Long> perGroup = new java.util.HashMap<>();
+            batch.forEach(p -> perGroup.merge(p.groupId(), 1L, Long::sum));
+            for (var e : perGroup.entrySet()) {
+                long size = pool.groupSize(e.getKey());
+                assertEquals(0, e.getValue() % size, "group " + e.getKey() + " came whole: " + e.getValue() + " of " + size);
+            }
+        }
+        for (int seed = 0; seed < 20; seed++) {
+            int size = pool.sampleGroups(2, new Random(seed)).size();
+            assertTrue(size >= 1 && size <= 2, "a first group larger than n is cut to n, never past it: " + size);
+        }
+        assertEquals(0, new ComparisonPool(5).sampleGroups(4, new Random(1)).size());
     }
 }
