@@ -182,10 +182,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 Instant deadline = started.plus(timeout);
                 Instant nextLine = Instant.now();
                 while (!stop.get() && state.policyVersion() < startVersion + policyVersions && Instant.now().isBefore(deadline)) {
-                    // at most 8 prompts ahead of the generator, and at most 32 rollouts ahead of the reward
-                    // model's scoring: rollouts nobody can score yet would only go stale for the trainer
-                    // while their sampling takes a core from the services that learn
-                    feeder.topUp(() -> Math.min(state.curatedRollouts(), state.scored() + SCORING_AHEAD - FEED_AHEAD), FEED_AHEAD);
+                    // at most 8 prompts ahead of the generator; once a reward model scores, also at most 32
+                    // rollouts ahead of its scoring: rollouts it cannot score yet would only go stale for the
+                    // trainer while their sampling takes a core from the services that learn. Before the
+                    // first reward-model version the panel's labels on fresh rollouts are what makes it.
+                    feeder.topUp(() -> state.rewardModels().isEmpty() ? state.curatedRollouts()
+                            : Math.min(state.curatedRollouts(), state.scored() + SCORING_AHEAD - FEED_AHEAD), FEED_AHEAD);
                     if (panelError.get() != null) {
                         throw new IllegalStateException("the simulated panel failed: " + panelError.get().getMessage(), panelError.get());
                     }

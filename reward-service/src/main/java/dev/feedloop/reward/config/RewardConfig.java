@@ -43,6 +43,13 @@ public interface RewardConfig {
     @WithDefault("2")
     double replayRatio();
 
+    /**
+     * Factor on the loss weight of comparisons from imported datasets (source IMPORT), 0…1: a warm
+     * start that must not outvote the loop's own feedback. Default 0.1.
+     */
+    @WithDefault("0.1")
+    double importWeight();
+
     /** Evaluate (and maybe publish) after this many new comparisons have been trained on. Default 200 comparisons. */
     @WithDefault("200")
     int publishEvery();

@@ -9,6 +9,7 @@ import dev.feedloop.contracts.events.v1.ResponseReward;
 import dev.feedloop.contracts.events.v1.RewardModelPublished;
 import dev.feedloop.contracts.events.v1.RolloutGenerated;
 import dev.feedloop.contracts.events.v1.Source;
+import dev.feedloop.ml.train.EncodedPair;
 import dev.feedloop.contracts.events.v1.RolloutScored;
 import dev.feedloop.ml.checkpoint.CheckpointStore;
 import dev.feedloop.ml.checkpoint.Sha256;
@@ -62,12 +63,19 @@ public final class RewardLoop {
      *                                 that each step on new pairs earns, taken between the model
      *                                 thread's other work: noisy labels need several passes, and a
      *                                 step on new pairs sees each of them once
+     * @param importWeight             factor on the loss weight of imported datasets' comparisons: a
+     *                                 warm start that must not outvote the loop's own feedback (the
+     *                                 bundled HH-RLHF is adult dialogue; it teaches "shorter wins",
+     *                                 which a story model's panel may well disagree with)
      */
     public record Settings(int publishEvery, Path checkpointDir, boolean scoreBeforeFirstVersion, int batchSize,
             long seed, double heldOutFraction, int replayCapacity, int heldOutCapacity, int maxRollouts,
             int maxPendingFeedback, int dedupCapacity, boolean tiesAsSoftLabels, double minImprovement,
-            int minHeldOutPairs, double replayRatio) {
+            int minHeldOutPairs, double replayRatio, double importWeight) {
         public Settings {
+            if (!(importWeight >= 0 && importWeight <= 1)) {
+                throw new IllegalArgumentException("feedloop.reward.import-weight = " + importWeight + " must be in [0, 1]");
+            }
             if (!(replayRatio >= 0 && replayRatio <= MAX_REPLAY_CREDIT)) {
                 throw new IllegalArgumentException("feedloop.reward.replay-ratio = " + replayRatio + " must be in [0, "
                         + MAX_REPLAY_CREDIT + "]");
@@ -97,6 +105,8 @@ public final class RewardLoop {
     private final FeedbackJoin join;
     private final ComparisonAssembler assembler;
     private final ComparisonPool replay;
+    /** The train groups of the loop's own feedback: what replay draws from once it fills a batch. */
+    private final ComparisonPool replayLive;
     private final ComparisonPool heldOut;
     /**
      * The held-out groups of the loop's own feedback (not imported): the gate's set once it holds
@@ -139,6 +149,7 @@ public final class RewardLoop {
                 new ComparisonBuilder(new ComparisonBuilder.Config(settings.tiesAsSoftLabels(), 0.0)),
                 learner.encoder(), new HeldOutSplit(settings.heldOutFraction()), settings.maxRollouts());
         this.replay = new ComparisonPool(settings.replayCapacity());
+        this.replayLive = new ComparisonPool(settings.replayCapacity());
         this.heldOut = new ComparisonPool(settings.heldOutCapacity());
         this.heldOutLive = new ComparisonPool(settings.heldOutCapacity());
         this.batcher = new MiniBatcher(settings.batchSize(), new Random(settings.seed()));
@@ -177,12 +188,14 @@ public final class RewardLoop {
         FeedbackLedger.Ticket ticket = ledger.open(j.position());
         try {
             Feedback feedback = FeedbackMapper.toFeedback(j.feedback(), j.rollout());
+            boolean imported = j.feedback().getSource() == Source.IMPORT;
             for (ComparisonAssembler.Group g : assembler.assemble(j.feedback().getEventId(), feedback)) {
                 ComparisonPool pool = g.heldOut() ? heldOut : replay;
                 int before = pool.groupSize(g.groupId());
-                pool.put(g.groupId(), g.pairs());
-                if (g.heldOut() && j.feedback().getSource() != Source.IMPORT) {
-                    heldOutLive.put(g.groupId(), g.pairs());
+                List<EncodedPair> pairs = imported && !g.heldOut() ? weighted(g.pairs(), settings.importWeight()) : g.pairs();
+                pool.put(g.groupId(), pairs);
+                if (!imported) {
+                    (g.heldOut() ? heldOutLive : replayLive).put(g.groupId(), pairs);
                 }
                 if (restored) {
                     continue;
@@ -190,9 +203,9 @@ public final class RewardLoop {
                 // a rebuilt score/thumb/flag group replaces its previous version: count what it added
                 stats.comparisons.addAndGet(Math.max(0, g.pairs().size() - before));
                 if (!g.heldOut()) {
-                    for (var pair : g.pairs()) {
+                    for (var pair : pairs) {
                         ticket.hold();
-                        (j.feedback().getSource() == Source.IMPORT ? freshImported : fresh)
+                        (imported ? freshImported : fresh)
                                 .addLast(new MiniBatcher.Fresh(pair, ticket));
                     }
                 }
@@ -227,7 +240,7 @@ public final class RewardLoop {
      * {@code publishEvery} trained pairs, an evaluation, and the publication it allows.
      */
     public Optional<Publication> trainStep() {
-        MiniBatcher.Batch batch = batcher.next(List.of(fresh, freshImported), replay);
+        MiniBatcher.Batch batch = batcher.next(List.of(fresh, freshImported), replaySource());
         if (batch.fresh().isEmpty()) {
             return Optional.empty();
         }
@@ -246,9 +259,24 @@ public final class RewardLoop {
         return evaluate(r);
     }
 
+    /** Replay draws from the loop's own feedback once it can fill a batch, before that from all of it. */
+    private ComparisonPool replaySource() {
+        return replayLive.size() >= batcher.batchSize() ? replayLive : replay;
+    }
+
+    /** The same pairs with their loss weight multiplied by {@code factor}. */
+    static List<EncodedPair> weighted(List<EncodedPair> pairs, double factor) {
+        List<EncodedPair> out = new ArrayList<>(pairs.size());
+        for (EncodedPair p : pairs) {
+            out.add(new EncodedPair(p.groupId(), p.prompt(), p.chosen(), p.rejected(), (float) (p.weight() * factor),
+                    p.margin(), p.label()));
+        }
+        return out;
+    }
+
     /** Whether a replay-only step is owed and the replay buffer can fill a batch. */
     public boolean hasReplayWork() {
-        return replayCredit >= 1 && replay.size() >= batcher.batchSize();
+        return replayCredit >= 1 && replaySource().size() >= batcher.batchSize();
     }
 
     /**
@@ -260,7 +288,7 @@ public final class RewardLoop {
         if (!hasReplayWork()) {
             return;
         }
-        BradleyTerryStep.Result r = learner.train(replay.sampleGroups(batcher.batchSize(), replayRandom));
+        BradleyTerryStep.Result r = learner.train(replaySource().sampleGroups(batcher.batchSize(), replayRandom));
         replayCredit -= 1;
         stats.replaySteps.incrementAndGet();
         stats.lastLoss = r.loss();

@@ -85,7 +85,7 @@ class RewardLoopLearningTest {
 
     static RewardLoop.Settings settings() {
         return new RewardLoop.Settings(16, checkpoints, false, 16, 1, FRACTION, 20000, 2000, 1000, 1000, 100000,
-                false, 0.0, 12, 0.0);
+                false, 0.0, 12, 0.0, 1.0);
     }
 
     static RewardLearner base() {
@@ -198,7 +198,7 @@ class RewardLoopLearningTest {
         LoopStats stats = new LoopStats();
         RewardLearner learner = base();
         RewardLoop.Settings two = new RewardLoop.Settings(1000, checkpoints.resolve("replay"), false, 16, 1, FRACTION,
-                20000, 2000, 1000, 1000, 100000, false, 0.0, 12, 2.0);
+                20000, 2000, 1000, 1000, 100000, false, 0.0, 12, 2.0, 1.0);
         RewardLoop loop = new RewardLoop(learner, two, Optional.empty(), 1, Clock.systemUTC(), stats);
         for (int i = 0; i < 12; i++) {
             loop.onRollout(rollouts.get(i));
@@ -259,6 +259,19 @@ class RewardLoopLearningTest {
         assertEquals(1.0, last.getMetricsOrThrow("heldout_live"));
         assertEquals(loop.heldOutLivePairs(), last.getHeldoutPairs(), "accuracy measured on the live pairs only");
         learner.close();
+    }
+
+    @Test
+    @Order(5)
+    void importedPairsTrainAtTheImportWeight() {
+        var pair = new dev.feedloop.ml.train.EncodedPair("g", new int[] {1}, new int[] {5}, new int[] {6}, 1f / 6, 0f, 1f);
+        var scaled = RewardLoop.weighted(List.of(pair), 0.1).get(0);
+        assertEquals(1.0 / 60, scaled.weight(), 1e-7, "a K = 4 ranking's pair weight 1/6 times 0.1");
+        assertEquals("g", scaled.groupId());
+        assertEquals(1f, scaled.label());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new RewardLoop.Settings(16, checkpoints, false, 16, 1, FRACTION, 20000, 2000, 1000, 1000, 100000,
+                        false, 0.0, 12, 0.0, 1.5), "an import weight above 1 is refused");
     }
 
     static boolean covered(List<OffsetRange> lineage, long offset) {
