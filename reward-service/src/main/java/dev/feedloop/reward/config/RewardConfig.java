@@ -119,6 +119,14 @@ public interface RewardConfig {
         /** No publication with fewer held-out pairs than this. Default 50 pairs. */
         @WithDefault("50")
         int minHeldoutPairs();
+
+        /**
+         * Publish no version before the loop's own (not imported) held-out feedback reaches
+         * {@code min-heldout-pairs}: imported data trains the model meanwhile, but does not decide
+         * what the trainer optimises. Default true.
+         */
+        @WithDefault("true")
+        boolean liveFeedbackFirst();
     }
 
     interface Join {

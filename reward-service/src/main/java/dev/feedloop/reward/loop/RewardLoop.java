@@ -67,11 +67,15 @@ public final class RewardLoop {
      *                                 warm start that must not outvote the loop's own feedback (the
      *                                 bundled HH-RLHF is adult dialogue; it teaches "shorter wins",
      *                                 which a story model's panel may well disagree with)
+     * @param liveFeedbackFirst        publish no version before the loop's own held-out feedback
+     *                                 reaches {@code minHeldOutPairs}: a version judged only on
+     *                                 imported data would steer the trainer before anyone has said
+     *                                 what this loop's users want
      */
     public record Settings(int publishEvery, Path checkpointDir, boolean scoreBeforeFirstVersion, int batchSize,
             long seed, double heldOutFraction, int replayCapacity, int heldOutCapacity, int maxRollouts,
             int maxPendingFeedback, int dedupCapacity, boolean tiesAsSoftLabels, double minImprovement,
-            int minHeldOutPairs, double replayRatio, double importWeight) {
+            int minHeldOutPairs, double replayRatio, double importWeight, boolean liveFeedbackFirst) {
         public Settings {
             if (!(importWeight >= 0 && importWeight <= 1)) {
                 throw new IllegalArgumentException("feedloop.reward.import-weight = " + importWeight + " must be in [0, 1]");
@@ -298,6 +302,13 @@ public final class RewardLoop {
     private Optional<Publication> evaluate(BradleyTerryStep.Result last) {
         stats.evaluations.incrementAndGet();
         boolean live = usesLiveHeldOut();
+        if (settings.liveFeedbackFirst() && !live) {
+            stats.gateRefusals.incrementAndGet();
+            LOG.log(Level.INFO, "candidate not published (version " + learner.publishedVersion() + " stays): "
+                    + heldOutLive.size() + " held-out pairs of the loop's own feedback, fewer than the "
+                    + settings.minHeldOutPairs() + " required before a version is judged");
+            return Optional.empty();
+        }
         var pairs = (live ? heldOutLive : heldOut).all();
         RewardEvaluator.Metrics candidate = learner.evaluateCandidate(pairs);
         if (!publishedAccuracyKey.equals(heldOutKey())) {

@@ -280,7 +280,7 @@ public class RewardWorker {
                 config.replayCapacity(), config.heldoutCapacity(), config.join().maxRollouts(),
                 config.join().maxPendingFeedback(), config.join().dedupCapacity(), config.tiesAsSoftLabels(),
                 config.gate().minImprovement(), config.gate().minHeldoutPairs(), config.replayRatio(),
-                config.importWeight());
+                config.importWeight(), config.gate().liveFeedbackFirst());
         LOG.infof("reward model version %d serving; next version %d; checkpoints in %s", learner.publishedVersion(),
                 highest + 1, checkpointDir);
         return new RewardLoop(learner, s, loaded, highest + 1, Clock.systemUTC(), stats);

@@ -85,7 +85,7 @@ class RewardLoopLearningTest {
 
     static RewardLoop.Settings settings() {
         return new RewardLoop.Settings(16, checkpoints, false, 16, 1, FRACTION, 20000, 2000, 1000, 1000, 100000,
-                false, 0.0, 12, 0.0, 1.0);
+                false, 0.0, 12, 0.0, 1.0, false);
     }
 
     static RewardLearner base() {
@@ -198,7 +198,7 @@ class RewardLoopLearningTest {
         LoopStats stats = new LoopStats();
         RewardLearner learner = base();
         RewardLoop.Settings two = new RewardLoop.Settings(1000, checkpoints.resolve("replay"), false, 16, 1, FRACTION,
-                20000, 2000, 1000, 1000, 100000, false, 0.0, 12, 2.0, 1.0);
+                20000, 2000, 1000, 1000, 100000, false, 0.0, 12, 2.0, 1.0, false);
         RewardLoop loop = new RewardLoop(learner, two, Optional.empty(), 1, Clock.systemUTC(), stats);
         for (int i = 0; i < 12; i++) {
             loop.onRollout(rollouts.get(i));
@@ -228,11 +228,13 @@ class RewardLoopLearningTest {
 
     @Test
     @Order(4)
-    void theGateJudgesOnTheLoopsOwnHeldOutFeedbackOnceThereIsEnoughOfIt() {
+    void theGateWaitsForAndThenJudgesOnTheLoopsOwnHeldOutFeedback() {
         RewardLearner learner = base();
         List<RewardModelPublished> out = new ArrayList<>();
         // versions from 100: the first test's checkpoints share the directory
-        RewardLoop loop = new RewardLoop(learner, settings(), Optional.empty(), 100, Clock.systemUTC(), new LoopStats());
+        RewardLoop.Settings liveFirst = new RewardLoop.Settings(16, checkpoints, false, 16, 1, FRACTION, 20000, 2000,
+                1000, 1000, 100000, false, 0.0, 12, 0.0, 1.0, true);
+        RewardLoop loop = new RewardLoop(learner, liveFirst, Optional.empty(), 100, Clock.systemUTC(), new LoopStats());
         for (int i = 0; i < rollouts.size(); i++) {
             loop.onRollout(rollouts.get(i));
             // an imported dataset's verdicts, on the same responses
@@ -242,6 +244,9 @@ class RewardLoopLearningTest {
         assertEquals(0, loop.heldOutLivePairs());
         assertTrue(loop.heldOutPairs() >= 12);
         assertFalse(loop.usesLiveHeldOut(), "only imported feedback: the gate judges on all of it");
+        while (loop.hasTrainingWork()) {
+            assertTrue(loop.trainStep().isEmpty(), "no version before the loop's own feedback has a say");
+        }
         for (int i = 0; i < rollouts.size(); i++) {
             loop.onFeedback(feedback.get(i).toBuilder().setEventId("live-" + i).setSource(Source.SIMULATED).build(),
                     new FeedbackPosition(1, i));
@@ -271,7 +276,7 @@ class RewardLoopLearningTest {
         assertEquals(1f, scaled.label());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new RewardLoop.Settings(16, checkpoints, false, 16, 1, FRACTION, 20000, 2000, 1000, 1000, 100000,
-                        false, 0.0, 12, 0.0, 1.5), "an import weight above 1 is refused");
+                        false, 0.0, 12, 0.0, 1.5, false), "an import weight above 1 is refused");
     }
 
     static boolean covered(List<OffsetRange> lineage, long offset) {
