@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Label tasks with the simulated annotator panel through labeling-service's REST API.",
             "The panel prefers kind stories (someone helps, shares, thanks, hugs, gives, makes a friend), without repeated sentences;",
-            "each annotator adds their own noise (about 75% pairwise agreement)."})
+            "each annotator adds their own noise (about 75%% pairwise agreement)."})
 final class AnnotateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
