@@ -10,13 +10,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure this machine. Figures go in BENCHMARKS.md.",
-        subcommands = {MlBenchCommand.class})
+        subcommands = {MlBenchCommand.class, RlBenchCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing benchmark (try: ml)");
+        throw new ParameterException(spec.commandLine(), "missing benchmark (try: ml, rl)");
     }
 }

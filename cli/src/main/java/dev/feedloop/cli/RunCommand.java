@@ -60,7 +60,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--policy-versions", paramLabel = "N", defaultValue = "4",
+    @Option(names = "--policy-versions", paramLabel = "N", defaultValue = "5",
             description = "Stop after N new policy versions (default: ${DEFAULT-VALUE}).")
     int policyVersions;
 

@@ -10,7 +10,7 @@ class ArgumentsTest {
 
     @Test
     void helpEverywhereExitsZeroOnStdout() {
-        for (String[] args : new String[][] {{"--help"}, {"generate", "--help"}, {"bench", "--help"}, {"bench", "ml", "--help"}}) {
+        for (String[] args : new String[][] {{"--help"}, {"generate", "--help"}, {"bench", "--help"}, {"bench", "ml", "--help"}, {"bench", "rl", "--help"}}) {
             Run r = Run.of(args);
             assertEquals(0, r.code(), String.join(" ", args));
             assertTrue(r.out().startsWith("Usage: feedloop"), r.out());
@@ -26,7 +26,7 @@ class ArgumentsTest {
     void missingOrUnknownCommand() {
         assertUsage(Run.of(), "feedloop: missing command (try: generate, bench) (see: feedloop --help)");
         assertUsage(Run.of("frobnicate"), "feedloop: Unmatched argument at index 0: 'frobnicate' (see: feedloop --help)");
-        assertUsage(Run.of("bench"), "feedloop bench: missing benchmark (try: ml) (see: feedloop bench --help)");
+        assertUsage(Run.of("bench"), "feedloop bench: missing benchmark (try: ml, rl) (see: feedloop bench --help)");
     }
 
     @Test
@@ -70,6 +70,14 @@ class ArgumentsTest {
                 "feedloop bench ml: --repeats 2 must be >= 3 (medians need 3) (see: feedloop bench ml --help)");
         assertUsage(Run.of("bench", "ml", "--models", "gpt5"),
                 "feedloop bench ml: --models: unknown model 'gpt5' (known: stories260K, random-10M) (see: feedloop bench ml --help)");
+    }
+
+    @Test
+    void benchRlRejectsBadOptions() {
+        assertUsage(Run.of("bench", "rl", "--responses", "6"),
+                "feedloop bench rl: --responses 6 must be a multiple of 4 (K = 4), >= 4 (see: feedloop bench rl --help)");
+        assertUsage(Run.of("bench", "rl", "--tokens", "1000"),
+                "feedloop bench rl: --tokens 1000 must be in 4…256 (see: feedloop bench rl --help)");
     }
 
     private static void assertUsage(Run r, String line) {

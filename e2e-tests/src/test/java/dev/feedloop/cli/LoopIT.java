@@ -40,13 +40,17 @@ import picocli.CommandLine;
  * killed with SIGKILL and restarted. The test then reads the run's report.
  */
 class LoopIT {
-    /** Policy versions the run must publish. */
-    static final int VERSIONS = 3;
+    /** Policy versions the run must publish: feedloop run's default. */
+    static final int VERSIONS = 5;
+    /** The last reward-model version's held-out accuracy on the panel's own feedback. */
+    static final double MIN_REWARD_MODEL_ACCURACY = 0.60;
     /**
      * Held-out prompt pairs each version's win rate is measured on (2 samples each of 96 prompts).
-     * The issue's target, a win rate of at least 0.60 for version 3, is not reached reliably yet
-     * (0.55–0.60 at versions 3–4, ±0.07, in BENCHMARKS.md): the test measures and prints it, and
-     * asserts what the loop guarantees today. The gap is its own issue.
+     * The issue's target, a win rate of at least 0.60 for the last version, is reached by version 5
+     * in BENCHMARKS.md's runs (0.69 [0.62, 0.75]) but not with a margin that a single run in CI can
+     * be gated on (0.55–0.60 at versions 3–4): the test measures and prints every version's win
+     * rate, and gates on what shows the loop learned the hidden preference robustly: the reward
+     * model's held-out accuracy on the panel's feedback.
      */
     static final int MIN_WIN_RATE_PAIRS = 150;
 
@@ -114,6 +118,15 @@ class LoopIT {
                     win.get("lower95").asDouble(), win.get("upper95").asDouble());
         }
 
+        // learned: the reward model, trained online on the panel's labels only, predicts the panel's
+        // hidden preference on held-out feedback of the loop's own prompts
+        JsonNode rms = metrics.get("rewardModels");
+        assertTrue(rms.size() >= 1, "a reward-model version was published\n" + transcript);
+        JsonNode lastRm = rms.get(rms.size() - 1);
+        assertTrue(lastRm.get("heldOutPairs").asInt() >= 50, "judged on enough pairs: " + lastRm);
+        assertTrue(lastRm.get("heldOutAccuracy").asDouble() >= MIN_REWARD_MODEL_ACCURACY,
+                "reward model " + lastRm + " learned the panel's preference (>= " + MIN_REWARD_MODEL_ACCURACY + ")\n" + transcript);
+
         // stayed close to the reference: mean KL of every version under the trainer's configured bound
         for (JsonNode p : policies) {
             double kl = p.get("kl").asDouble();
@@ -150,7 +163,6 @@ class LoopIT {
         for (String f : List.of("metrics.json", "policies.csv", "reward-models.csv", "report.html")) {
             assertTrue(Files.size(report.resolve(f)) > 0, f + " written");
         }
-        assertTrue(metrics.get("rewardModels").size() >= 1, "a reward-model version was published\n" + transcript);
     }
 
     /**
