@@ -96,32 +96,99 @@ class KafkaUsersTest {
     }
 
     /**
-     * Kafka clients built by hand from bootstrap.servers alone get none of the KAFKA_* security
-     * settings (those reach SmallRye channels only), so against the TLS + SCRAM listener they cannot
-     * connect. These files did so when the manifests were written; the list may only shrink.
+     * Kafka clients built by hand must start from the application's default Kafka configuration
+     * (Quarkus's {@code @Identifier("default-kafka-broker") Map<String, Object>}: bootstrap.servers
+     * and every {@code kafka.*} key, the KAFKA_* security settings among them); built from
+     * bootstrap.servers alone they cannot connect to the TLS + SCRAM listener. A file that builds a
+     * client must inject that map itself, or copy a {@code Map<String, Object>} it is handed
+     * ({@code new HashMap<>(name)}) in a module where a bean injects the map; no main source sets
+     * bootstrap.servers by itself.
      */
-    static final Set<String> KNOWN_BOOTSTRAP_ONLY_CLIENTS = Set.of(
-            "generator:GeneratorReadiness", "labeling:ReplayOffsets", "labeling:TopicWatcher",
-            "reward:RewardReadiness", "reward:LatestRewardModel",
-            "trainer:DeadLetterWriter", "trainer:PolicyPublisher", "trainer:RewardsConsumer", "trainer:TrainerReadiness");
-
     @Test
-    void noNewHandBuiltKafkaClientIgnoresTheSecuritySettings() {
-        Pattern file = Pattern.compile("(?s)\\bpublic (?:final )?(?:class|interface|record) (\\w+)");
-        Pattern client = Pattern.compile("new KafkaProducer<|new KafkaConsumer<|Admin\\.create\\(|AdminClient\\.create\\(");
-        Set<String> found = new TreeSet<>();
+    void everyHandBuiltKafkaClientStartsFromTheDefaultConfiguration() {
+        Map<String, List<String>> problems = new TreeMap<>();
+        int clients = 0;
         for (ServiceConfig config : deployed(base).values()) {
-            for (String source : config.mainSource().split("(?m)^package ")) {
-                Matcher c = client.matcher(source);
-                Matcher f = file.matcher(source);
-                if (c.find() && f.find() && source.contains("BOOTSTRAP_SERVERS_CONFIG") && !source.contains("default-kafka-broker")) {
-                    found.add(config.name() + ":" + f.group(1));
+            List<String> found = clientsNotFromDefaultConfig(config.mainSource());
+            if (!found.isEmpty()) {
+                problems.put(config.name(), found);
+            }
+            clients += CLIENT.matcher(config.mainSource()).results().count();
+        }
+        assertTrue(clients >= 9, "the scan finds the hand-built clients (" + clients + ")");
+        assertEquals(Map.of(), problems, "Kafka clients not built from the default configuration: inject the "
+                + "@Identifier(\"default-kafka-broker\") Map<String, Object> and start every client's config from it");
+    }
+
+    /** The scan is not a tautology: it catches a bootstrap-only client and a map no bean provides. */
+    @Test
+    void aClientBuiltFromBootstrapServersAloneIsCaught() {
+        String bootstrapOnly = """
+                package a;
+                public class Probe {
+                    @ConfigProperty(name = "kafka.bootstrap.servers") String servers;
+                    Admin admin() { return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers)); }
+                }
+                """;
+        String injected = """
+                package a;
+                public class Probe {
+                    @Inject @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig;
+                    Admin admin() { return Admin.create(new HashMap<>(kafkaConfig)); }
+                }
+                """;
+        String handed = """
+                package a;
+                public final class Writer {
+                    public Writer(Map<String, Object> kafkaConfig) {
+                        Map<String, Object> props = new HashMap<>(kafkaConfig);
+                        this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+                    }
+                }
+                """;
+        String handedBootstrapOnly = """
+                package a;
+                public final class Writer {
+                    public Writer(Map<String, Object> kafkaConfig) {
+                        Map<String, Object> props = new HashMap<>(kafkaConfig);
+                        props.put("bootstrap.servers", "localhost:9092");
+                        this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+                    }
+                }
+                """;
+        assertEquals(List.of("Probe"), clientsNotFromDefaultConfig(bootstrapOnly));
+        assertEquals(List.of(), clientsNotFromDefaultConfig(injected));
+        assertEquals(List.of(), clientsNotFromDefaultConfig(injected + handed));
+        assertEquals(List.of("Writer"), clientsNotFromDefaultConfig(handed), "no bean injects the map");
+        assertEquals(List.of("Writer"), clientsNotFromDefaultConfig(injected + handedBootstrapOnly));
+    }
+
+    private static final Pattern CLIENT = Pattern.compile("new KafkaProducer<|new KafkaConsumer<|Admin\\.create\\(|AdminClient\\.create\\(");
+    private static final Pattern PUBLIC_TYPE = Pattern.compile("(?m)^(?:public )?(?:final )?(?:class|interface|record) (\\w+)");
+    private static final Pattern BOOTSTRAP_ALONE = Pattern.compile("BOOTSTRAP_SERVERS_CONFIG|\"(?:kafka\\.)?bootstrap\\.servers\"");
+    private static final Pattern MAP_PARAMETER = Pattern.compile("Map<String, Object> (\\w+)\\s*[,)]");
+    private static final String DEFAULT_CONFIG = "@Identifier(\"default-kafka-broker\")";
+
+    /** Simple names of the main-source files (of one module, concatenated) whose Kafka clients do not start from the default configuration. */
+    static List<String> clientsNotFromDefaultConfig(String moduleSource) {
+        boolean provided = moduleSource.contains(DEFAULT_CONFIG);
+        List<String> found = new ArrayList<>();
+        for (String source : moduleSource.split("(?m)^package ")) {
+            if (!CLIENT.matcher(source).find()) {
+                continue;
+            }
+            boolean fromDefault = source.contains(DEFAULT_CONFIG);
+            if (!fromDefault && provided) {
+                Matcher p = MAP_PARAMETER.matcher(source);
+                while (p.find() && !fromDefault) {
+                    fromDefault = Pattern.compile("new HashMap<>\\((?:this\\.)?" + p.group(1) + "\\)").matcher(source).find();
                 }
             }
+            if (!fromDefault || BOOTSTRAP_ALONE.matcher(source).find()) {
+                Matcher type = PUBLIC_TYPE.matcher(source);
+                found.add(type.find() ? type.group(1) : source.lines().findFirst().orElse("?"));
+            }
         }
-        List<String> added = new ArrayList<>(found);
-        added.removeAll(KNOWN_BOOTSTRAP_ONLY_CLIENTS);
-        assertEquals(List.of(), added, "Kafka clients built from bootstrap.servers alone: inject the "
-                + "@Identifier(\"default-kafka-broker\") Map<String, Object> and start from it");
+        return found;
     }
 }

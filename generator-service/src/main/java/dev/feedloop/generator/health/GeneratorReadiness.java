@@ -2,15 +2,16 @@ package dev.feedloop.generator.health;
 
 import dev.feedloop.generator.config.GeneratorConfig;
 import dev.feedloop.generator.policy.PolicyHolder;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -25,8 +26,10 @@ public class GeneratorReadiness implements HealthCheck {
     PolicyHolder holder;
     @Inject
     GeneratorConfig config;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    /** bootstrap.servers and every other kafka.* key (the KAFKA_* security settings among them). */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
 
     private Admin admin;
 
@@ -54,11 +57,11 @@ public class GeneratorReadiness implements HealthCheck {
     private synchronized Admin admin() {
         if (admin == null) {
             int timeoutMs = (int) config.readinessKafkaTimeout().toMillis();
-            admin = Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    // a probe must answer within the health timeout, not retry for the default minute
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs));
+            Map<String, Object> props = new HashMap<>(kafkaConfig);
+            // a probe must answer within the health timeout, not retry for the default minute
+            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+            props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+            admin = Admin.create(props);
         }
         return admin;
     }

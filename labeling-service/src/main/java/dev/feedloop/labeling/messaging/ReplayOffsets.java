@@ -4,6 +4,7 @@ import dev.feedloop.contracts.Topics;
 import dev.feedloop.labeling.task.ReplayTracker;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -12,11 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,8 +32,10 @@ public class ReplayOffsets {
     @Inject
     ReplayTracker tracker;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    /** bootstrap.servers and every other kafka.* key (the KAFKA_* security settings among them). */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
 
     private volatile boolean stopping;
 
@@ -49,7 +50,7 @@ public class ReplayOffsets {
     }
 
     private void fetchTargets() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(new HashMap<>(kafkaConfig))) {
             while (!stopping) {
                 try {
                     Map<String, TopicDescription> topics = admin.describeTopics(REPLAYED).allTopicNames().get(10, TimeUnit.SECONDS);

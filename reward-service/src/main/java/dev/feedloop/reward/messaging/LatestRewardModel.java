@@ -4,6 +4,7 @@ import dev.feedloop.contracts.Topics;
 import dev.feedloop.contracts.events.v1.RewardModelPublished;
 import dev.feedloop.contracts.kafka.ProtobufDeserializer;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,12 +27,13 @@ final class LatestRewardModel {
     private LatestRewardModel() {
     }
 
-    static Optional<RewardModelPublished> read(String bootstrapServers, Duration timeout) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                // assign(), no group: nothing to commit, nothing to rebalance
-                ConsumerConfig.GROUP_ID_CONFIG, "feedloop-reward-restore-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new ByteArrayDeserializer())) {
+    /** @param kafkaConfig the application's default Kafka configuration (bootstrap servers, security) */
+    static Optional<RewardModelPublished> read(Map<String, Object> kafkaConfig, Duration timeout) {
+        Map<String, Object> props = new HashMap<>(kafkaConfig);
+        // assign(), a throwaway group: nothing to commit, nothing to rebalance
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "feedloop-reward-restore-" + UUID.randomUUID());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> info = consumer.partitionsFor(Topics.REWARD_MODELS, timeout);
             if (info == null || info.isEmpty()) {
                 return Optional.empty();

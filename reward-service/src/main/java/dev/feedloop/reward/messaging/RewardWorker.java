@@ -10,6 +10,7 @@ import dev.feedloop.reward.feedback.FeedbackPosition;
 import dev.feedloop.reward.loop.LoopStats;
 import dev.feedloop.reward.loop.RewardLoop;
 import dev.feedloop.reward.training.RewardLearner;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -27,7 +29,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,8 +58,10 @@ public class RewardWorker {
     ModelEmitter emitter;
     @Inject
     LoopStats stats;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    /** bootstrap.servers and every other kafka.* key (the KAFKA_* security settings among them). */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
 
     private BlockingQueue<Consumer<RewardLoop>> inbox;
     private BlockingQueue<PendingRollout> scoring;
@@ -289,7 +292,7 @@ public class RewardWorker {
     private Optional<RewardModelPublished> readLatest() throws InterruptedException {
         while (running) {
             try {
-                return LatestRewardModel.read(bootstrapServers, RESTORE_TIMEOUT);
+                return LatestRewardModel.read(kafkaConfig, RESTORE_TIMEOUT);
             } catch (RuntimeException e) {
                 LOG.warnf("cannot read the published reward models yet (%s); retrying", e.getMessage());
                 Thread.sleep(1000);

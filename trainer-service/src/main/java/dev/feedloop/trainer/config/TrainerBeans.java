@@ -3,20 +3,24 @@ package dev.feedloop.trainer.config;
 import dev.feedloop.ml.train.PpoConfig;
 import dev.feedloop.trainer.loop.TrainerCounters;
 import dev.feedloop.trainer.loop.TrainerRuntime;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import java.util.Map;
 
 /** Builds the plain runtime from {@link TrainerConfig}; a bad value fails start-up naming the key. */
 @ApplicationScoped
 public class TrainerBeans {
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    /** bootstrap.servers and every other kafka.* key (the KAFKA_* security settings among them). */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
 
     @Produces
     @Singleton
@@ -36,7 +40,7 @@ public class TrainerBeans {
         if (config.maxPolicyLag() < 0) {
             throw new IllegalArgumentException("feedloop.trainer.max-policy-lag = " + config.maxPolicyLag() + " must be >= 0");
         }
-        TrainerRuntime.Settings settings = new TrainerRuntime.Settings(bootstrapServers, config.topics().rewards(),
+        TrainerRuntime.Settings settings = new TrainerRuntime.Settings(kafkaConfig, config.topics().rewards(),
                 config.topics().policies(), config.topics().rewardsDlq(), Path.of(config.checkpointDir()).toAbsolutePath().normalize(),
                 base, tokenizer, config.batchSize(), config.stepsPerVersion(), config.maxPolicyLag(), config.queueCapacity(),
                 ppoConfig(config), config.ppo().warmupSteps());

@@ -44,6 +44,8 @@ public final class TrainerRuntime implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TrainerRuntime.class);
 
     /**
+     * @param kafka           the application's default Kafka configuration (bootstrap.servers and the
+     *                        security settings, keys without the {@code kafka.} prefix); every client starts from it
      * @param checkpointDir   where versions are written and resumed from
      * @param baseModel       the base policy and frozen reference (llama2.c file or checkpoint directory)
      * @param baseTokenizer   tokenizer of a llama2.c base model; copied into every checkpoint
@@ -53,7 +55,7 @@ public final class TrainerRuntime implements AutoCloseable {
      * @param queueCapacity   consumed records waiting for the training thread
      * @param warmupSteps     learning-rate warm-up after every start
      */
-    public record Settings(String bootstrapServers, String rewardsTopic, String policiesTopic, String deadLetterTopic,
+    public record Settings(Map<String, Object> kafka, String rewardsTopic, String policiesTopic, String deadLetterTopic,
             Path checkpointDir, Path baseModel, Path baseTokenizer, int batchSize, int stepsPerVersion, long maxPolicyLag,
             int queueCapacity, PpoConfig ppo, int warmupSteps) {
     }
@@ -124,8 +126,8 @@ public final class TrainerRuntime implements AutoCloseable {
     private void run() {
         RewardsConsumer consumer = null;
         try (NDManager root = NDManager.newBaseManager();
-             PolicyPublisher publisher = new PolicyPublisher(settings.bootstrapServers(), settings.policiesTopic());
-             DeadLetterWriter deadLetters = new DeadLetterWriter(settings.bootstrapServers(), settings.deadLetterTopic())) {
+             PolicyPublisher publisher = new PolicyPublisher(settings.kafka(), settings.policiesTopic());
+             DeadLetterWriter deadLetters = new DeadLetterWriter(settings.kafka(), settings.deadLetterTopic())) {
             PolicyCheckpoints checkpoints = new PolicyCheckpoints(settings.checkpointDir(), settings.baseTokenizer());
             Optional<Path> latest = checkpoints.latest();
             TrainerState state = latest.map(PolicyCheckpoints::state).orElse(TrainerState.base());
@@ -142,7 +144,7 @@ public final class TrainerRuntime implements AutoCloseable {
                 TrainingSession session = new TrainingSession(adapter(trainer), state.version(), state.resumePositions(),
                         state.rewardModelVersion(), new Staleness(settings.maxPolicyLag()), settings.batchSize(),
                         settings.stepsPerVersion(), settings.ppo().temperature(), counters);
-                consumer = new RewardsConsumer(settings.bootstrapServers(), settings.rewardsTopic(),
+                consumer = new RewardsConsumer(settings.kafka(), settings.rewardsTopic(),
                         new RolloutDecoder(trainer.config().vocabSize(), trainer.config().contextLength()), deadLetters,
                         queue, counters);
                 consumer.start(state.resumePositions());

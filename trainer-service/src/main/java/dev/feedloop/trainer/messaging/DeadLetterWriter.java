@@ -1,6 +1,7 @@
 package dev.feedloop.trainer.messaging;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,14 +24,15 @@ public final class DeadLetterWriter implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final String dlqTopic;
 
-    public DeadLetterWriter(String bootstrapServers, String dlqTopic) {
+    /** @param kafkaConfig the application's default Kafka configuration (bootstrap servers, security) */
+    public DeadLetterWriter(Map<String, Object> kafkaConfig, String dlqTopic) {
         this.dlqTopic = dlqTopic;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, "feedloop-trainer-dlq",
-                // a dead letter is kept on every in-sync replica, and a retry never duplicates it
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer());
+        Map<String, Object> props = new HashMap<>(kafkaConfig);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "feedloop-trainer-dlq");
+        // a dead letter is kept on every in-sync replica, and a retry never duplicates it
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     public void send(ConsumerRecord<byte[], byte[]> record, Exception cause) {

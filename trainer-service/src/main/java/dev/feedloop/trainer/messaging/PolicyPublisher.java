@@ -5,6 +5,7 @@ import dev.feedloop.contracts.events.v1.PolicyPublished;
 import dev.feedloop.contracts.kafka.ProtobufDeserializer;
 import dev.feedloop.contracts.kafka.ProtobufSerializer;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -27,19 +28,20 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class PolicyPublisher implements AutoCloseable {
 
-    private final String bootstrapServers;
+    private final Map<String, Object> kafkaConfig;
     private final String topic;
     private final KafkaProducer<String, PolicyPublished> producer;
 
-    public PolicyPublisher(String bootstrapServers, String topic) {
-        this.bootstrapServers = bootstrapServers;
+    /** @param kafkaConfig the application's default Kafka configuration (bootstrap servers, security) */
+    public PolicyPublisher(Map<String, Object> kafkaConfig, String topic) {
+        this.kafkaConfig = Map.copyOf(kafkaConfig);
         this.topic = topic;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, "feedloop-trainer-policies",
-                // a version is announced once every in-sync replica has it; retries never duplicate it
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ProtobufSerializer<>());
+        Map<String, Object> props = new HashMap<>(kafkaConfig);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "feedloop-trainer-policies");
+        // a version is announced once every in-sync replica has it; retries never duplicate it
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ProtobufSerializer<>());
     }
 
     /** Sends and waits for the broker's ack. */
@@ -56,11 +58,12 @@ public final class PolicyPublisher implements AutoCloseable {
 
     /** The highest version on the topic, or -1 when none (records that do not parse are skipped). */
     public long latestPublishedVersion(Duration timeout) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "feedloop-trainer-policies-reader",
-                // no group: a one-off read to the end, nothing to commit
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> props = new HashMap<>(kafkaConfig);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "feedloop-trainer-policies-reader");
+        // no group (not even the default one, the application's name): a one-off read to the end, nothing to commit
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

@@ -8,6 +8,7 @@ import dev.feedloop.trainer.rollout.InvalidRolloutException;
 import dev.feedloop.trainer.rollout.RolloutDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -34,7 +35,7 @@ public final class RewardsConsumer {
 
     private static final Logger LOG = Logger.getLogger(RewardsConsumer.class);
 
-    private final String bootstrapServers;
+    private final Map<String, Object> kafkaConfig;
     private final String topic;
     private final RolloutDecoder decoder;
     private final DeadLetterWriter deadLetters;
@@ -45,9 +46,10 @@ public final class RewardsConsumer {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
 
-    public RewardsConsumer(String bootstrapServers, String topic, RolloutDecoder decoder, DeadLetterWriter deadLetters,
+    /** @param kafkaConfig the application's default Kafka configuration (bootstrap servers, security) */
+    public RewardsConsumer(Map<String, Object> kafkaConfig, String topic, RolloutDecoder decoder, DeadLetterWriter deadLetters,
             BlockingQueue<ConsumedRecord> queue, TrainerCounters counters) {
-        this.bootstrapServers = bootstrapServers;
+        this.kafkaConfig = Map.copyOf(kafkaConfig);
         this.topic = topic;
         this.decoder = decoder;
         this.deadLetters = deadLetters;
@@ -89,17 +91,19 @@ public final class RewardsConsumer {
     }
 
     private void run(Map<PartitionKey, Long> resumePositions) {
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "feedloop-trainer",
-                // progress lives in the checkpoints, never in committed offsets
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                // a producer of scored rollouts may write in transactions: never train on an aborted one
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                // a stored position that retention has deleted resumes at the oldest record left
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                // a poll's worth is at most a few batches; the queue holds the rest back
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 64), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> props = new HashMap<>(kafkaConfig);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "feedloop-trainer");
+        // no group (not even the default one, the application's name): partitions are assigned by hand
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        // progress lives in the checkpoints, never in committed offsets
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // a producer of scored rollouts may write in transactions: never train on an aborted one
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // a stored position that retention has deleted resumes at the oldest record left
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // a poll's worth is at most a few batches; the queue holds the rest back
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 64);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
             List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(60)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).sorted((a, b) -> a.partition() - b.partition())

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -58,7 +59,7 @@ class TrainerResumeTest {
     TrainerRuntime.Settings settings(String rewards, String policies) {
         // adaptive KL (target 0.5 per sequence) so that β moves and its resumption is visible
         PpoConfig ppo = PpoConfig.defaults().withKl(0.05, 0.5).withEpochs(1, 8).withLearningRate(3e-4);
-        return new TrainerRuntime.Settings(SharedKafka.bootstrapServers(), rewards, policies, rewards + ".dlq",
+        return new TrainerRuntime.Settings(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()), rewards, policies, rewards + ".dlq",
                 checkpoints, RealRollouts.MODEL, RealRollouts.TOKENIZER, 2, 1, 3, 16, ppo, 2);
     }
 
